@@ -1,0 +1,61 @@
+package dev.dbmigrator.runner;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.migration.ChangelogFolder;
+import dev.dbmigrator.runner.recording.EventBridgePublisher;
+import dev.dbmigrator.runner.recording.RecordingException;
+import dev.dbmigrator.runner.recording.ResultRecorder;
+import dev.dbmigrator.runner.recording.SsmResultStore;
+import dev.dbmigrator.runner.result.ResultJson;
+import dev.dbmigrator.runner.secret.SecretsManagerSecretSource;
+import dev.dbmigrator.runner.trigger.TriggerParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The Lambda entry point: parse the event, delegate to {@link MigrationRunner}, report. Configuration is read
+ * and validated once per JVM. It throws only when no record of the run could be written, so that Lambda's
+ * retries and the on-failure destination take over.
+ */
+public final class LambdaHandler implements RequestStreamHandler {
+  private final MigrationRunner runner;
+
+  public LambdaHandler() {
+    this(RunnerConfig.fromEnvironment(System.getenv()),
+        SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+        SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+        EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+  }
+
+  LambdaHandler(RunnerConfig config, SecretsManagerClient secretsManager, SsmClient ssm, EventBridgeClient events) {
+    this.runner = new MigrationRunner(
+        new TriggerParser(config.watchedStacks()),
+        new SecretsManagerSecretSource(secretsManager, config.secretArn()),
+        new DatabaseConnector(config.sslMode(), config.connectTimeout()),
+        new ChangelogFolder(config.changelogDir()),
+        new ResultRecorder(
+            new SsmResultStore(ssm, config.resultParameterName()),
+            new EventBridgePublisher(events, config.eventBusName(), config.eventSource())),
+        Clock.systemUTC());
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    try {
+      String result = ResultJson.toJson(runner.run(EventJson.read(input)));
+      output.write(result.getBytes(StandardCharsets.UTF_8));
+    } catch (RecordingException e) {
+      throw new IllegalStateException("the run left no record, so it is handed to Lambda's retry: "
+          + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.dbmigrator.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dbmigrator.runner.database.ConnectionFailedException;
+import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.migration.ChangelogFolder;
+import dev.dbmigrator.runner.migration.LiquibaseMigration;
+import dev.dbmigrator.runner.migration.MigrationOutcome;
+import dev.dbmigrator.runner.recording.RecordingException;
+import dev.dbmigrator.runner.recording.ResultRecorder;
+import dev.dbmigrator.runner.result.MigrationResult;
+import dev.dbmigrator.runner.result.MigrationResult.ChangelogInfo;
+import dev.dbmigrator.runner.result.MigrationResult.ChangesetList;
+import dev.dbmigrator.runner.result.MigrationResult.DatabaseInfo;
+import dev.dbmigrator.runner.result.Reason;
+import dev.dbmigrator.runner.result.Status;
+import dev.dbmigrator.runner.secret.DatabaseSecret;
+import dev.dbmigrator.runner.secret.SecretSource;
+import dev.dbmigrator.runner.secret.SecretUnavailableException;
+import dev.dbmigrator.runner.trigger.ParsedTrigger;
+import dev.dbmigrator.runner.trigger.Trigger;
+import dev.dbmigrator.runner.trigger.TriggerParser;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run, from trigger to record: parse, fetch the credentials, connect, update, record. Every path ends in a
+ * MigrationResult; only a failure to record it anywhere escapes as an exception.
+ */
+public final class MigrationRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
+  private static final DateTimeFormatter MILLIS_UTC =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final TriggerParser parser;
+  private final SecretSource secrets;
+  private final DatabaseConnector connector;
+  private final ChangelogFolder changelog;
+  private final ResultRecorder recorder;
+  private final Clock clock;
+
+  public MigrationRunner(TriggerParser parser, SecretSource secrets, DatabaseConnector connector,
+      ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
+    this.parser = parser;
+    this.secrets = secrets;
+    this.connector = connector;
+    this.changelog = changelog;
+    this.recorder = recorder;
+    this.clock = clock;
+  }
+
+  public MigrationResult run(JsonNode event) throws RecordingException {
+    Run run = new Run(UUID.randomUUID().toString(), clock.instant());
+    MigrationResult result;
+    try {
+      result = migrate(run, parser.parse(event));
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure in run {}", run.id, e);
+      result = run.finish(Status.FAILED, Reason.INTERNAL, "internal error: " + e.getClass().getSimpleName(),
+          null, DatabaseInfo.UNKNOWN, null);
+    }
+    MigrationResult recorded = recorder.record(result);
+    LOG.info("run {} finished: {} {} ({} applied, {} pending) in {} ms", recorded.runId(), recorded.status(),
+        recorded.reason() == null ? "" : recorded.reason(), recorded.applied().count(), recorded.pending().count(),
+        recorded.durationMs());
+    return recorded;
+  }
+
+  private MigrationResult migrate(Run run, ParsedTrigger parsed) {
+    Trigger trigger = parsed.trigger();
+    if (parsed instanceof ParsedTrigger.Rejected rejected) {
+      Status status = rejected.reason() == Reason.INVALID_EVENT ? Status.FAILED : Status.SKIPPED;
+      return run.finish(status, rejected.reason(), rejected.message(), trigger, DatabaseInfo.UNKNOWN, null);
+    }
+    if (trigger.dryRun()) {
+      return run.finish(Status.SKIPPED, Reason.NOT_A_TRIGGER,
+          "dry run is not available yet: nothing was applied", trigger, DatabaseInfo.UNKNOWN, null);
+    }
+    DatabaseSecret secret;
+    try {
+      secret = secrets.fetch();
+    } catch (SecretUnavailableException e) {
+      return run.finish(Status.FAILED, Reason.SECRET_UNAVAILABLE, e.getMessage(), trigger, DatabaseInfo.UNKNOWN, null);
+    }
+    DatabaseInfo database = new DatabaseInfo(secret.host(), secret.port(), secret.dbname(), null);
+    Connection connection;
+    try {
+      connection = connector.connect(secret);
+    } catch (ConnectionFailedException e) {
+      return run.finish(Status.FAILED, e.reason(), e.getMessage(), trigger, database, null);
+    }
+    MigrationOutcome outcome;
+    try {
+      outcome = new LiquibaseMigration(changelog).update(connection);
+    } finally {
+      closeQuietly(connection);
+    }
+    database = new DatabaseInfo(secret.host(), secret.port(), secret.dbname(), outcome.serverVersion());
+    Status status = outcome.succeeded() ? Status.SUCCEEDED : Status.FAILED;
+    return run.finish(status, outcome.reason(), outcome.message(), trigger, database, outcome);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (java.sql.SQLException e) {
+      LOG.warn("closing the database connection failed: {}", e.getMessage());
+    }
+  }
+
+  /** The clock and identity of one run. */
+  private final class Run {
+    private final String id;
+    private final Instant startedAt;
+
+    Run(String id, Instant startedAt) {
+      this.id = id;
+      this.startedAt = startedAt.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    MigrationResult finish(Status status, Reason reason, String message, Trigger trigger, DatabaseInfo database,
+        MigrationOutcome outcome) {
+      Instant finishedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      Integer total = outcome == null ? null : outcome.totalChangesets();
+      return new MigrationResult(
+          MigrationResult.SCHEMA_VERSION,
+          id,
+          status,
+          reason,
+          message,
+          (trigger == null ? new Trigger(Trigger.Type.CLOUDFORMATION, null, null, null, null, null, false, null)
+              : trigger).toInfo(),
+          database,
+          new ChangelogInfo(changelog.masterFile(), changelog.checksum(), total),
+          ChangesetList.of(outcome == null ? List.of() : outcome.applied()),
+          ChangesetList.of(outcome == null ? List.of() : outcome.pending()),
+          outcome == null ? null : outcome.failedChangeset(),
+          MILLIS_UTC.format(startedAt),
+          MILLIS_UTC.format(finishedAt),
+          finishedAt.toEpochMilli() - startedAt.toEpochMilli(),
+          RunnerInfo.current(),
+          List.of());
+    }
+  }
+}

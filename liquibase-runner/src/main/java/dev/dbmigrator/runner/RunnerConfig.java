@@ -1,0 +1,45 @@
+package dev.dbmigrator.runner;
+
+import dev.dbmigrator.runner.trigger.WatchedStacks;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The Lambda's configuration, read from the environment and validated once, at start. */
+public record RunnerConfig(
+    String secretArn,
+    String databaseName,
+    String resultParameterName,
+    String eventBusName,
+    String eventSource,
+    WatchedStacks watchedStacks,
+    Path changelogDir,
+    String sslMode,
+    Duration connectTimeout) {
+
+  public static RunnerConfig fromEnvironment(Map<String, String> env) {
+    List<String> missing = new ArrayList<>();
+    for (String key : List.of("DB_SECRET_ARN", "DATABASE_NAME", "RESULT_PARAMETER_NAME", "EVENT_BUS_NAME",
+        "WATCHED_STACKS")) {
+      if (env.getOrDefault(key, "").isBlank()) {
+        missing.add(key);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("the runner is misconfigured: set the environment variable(s) " + missing);
+    }
+    Path changelogDir = Path.of(env.getOrDefault("CHANGELOG_DIR", "/var/task/changelog"));
+    return new RunnerConfig(
+        env.get("DB_SECRET_ARN"),
+        env.get("DATABASE_NAME"),
+        env.get("RESULT_PARAMETER_NAME"),
+        env.get("EVENT_BUS_NAME"),
+        env.getOrDefault("EVENT_SOURCE", "db-migrator"),
+        WatchedStacks.parse(env.get("WATCHED_STACKS")),
+        changelogDir,
+        env.getOrDefault("DB_SSL_MODE", "require"),
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("DB_CONNECT_TIMEOUT_SECONDS", "30"))));
+  }
+}

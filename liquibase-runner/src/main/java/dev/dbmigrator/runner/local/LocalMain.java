@@ -1,0 +1,98 @@
+package dev.dbmigrator.runner.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmigrator.runner.MigrationRunner;
+import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.migration.ChangelogFolder;
+import dev.dbmigrator.runner.recording.RecordingException;
+import dev.dbmigrator.runner.recording.ResultRecorder;
+import dev.dbmigrator.runner.result.MigrationResult;
+import dev.dbmigrator.runner.result.ResultJson;
+import dev.dbmigrator.runner.result.Status;
+import dev.dbmigrator.runner.secret.DatabaseSecret;
+import dev.dbmigrator.runner.trigger.TriggerParser;
+import dev.dbmigrator.runner.trigger.WatchedStacks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs the Lambda's code path on a workstation. Only the AWS services are stood in for: the credentials come
+ * from the DB_MIGRATOR_SECRET_JSON variable (the same JSON shape as the RDS secret), the result goes to a
+ * file, and the completion event is printed to stderr. stdout carries exactly one line: the result JSON.
+ *
+ * <p>Exit codes: 0 for SUCCEEDED, SKIPPED and PLANNED; 1 for FAILED; 2 for a usage error.
+ */
+public final class LocalMain {
+  private static final String USAGE = "usage: LocalMain --event FILE --watched STACK_IDS [--changelog DIR]"
+      + " [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
+
+  private LocalMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    Map<String, String> options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(USAGE);
+      return 2;
+    }
+    String secretJson = System.getenv("DB_MIGRATOR_SECRET_JSON");
+    if (secretJson == null || secretJson.isBlank()) {
+      System.err.println("DB_MIGRATOR_SECRET_JSON is not set");
+      System.err.println(USAGE);
+      return 2;
+    }
+    JsonNode event;
+    try {
+      event = new ObjectMapper().readTree(Files.readString(Path.of(options.get("--event"))));
+    } catch (IOException e) {
+      // A file that is not JSON is still fed through: the runner records it as INVALID_EVENT.
+      event = null;
+    }
+    MigrationRunner runner = new MigrationRunner(
+        new TriggerParser(WatchedStacks.parse(options.get("--watched"))),
+        () -> DatabaseSecret.fromJson(secretJson),
+        new DatabaseConnector(options.getOrDefault("--ssl-mode", "prefer"), Duration.ofSeconds(30)),
+        new ChangelogFolder(Path.of(options.getOrDefault("--changelog", "changelog"))),
+        new ResultRecorder(
+            new FileResultStore(Path.of(options.getOrDefault("--result-file", ".local/last-result.json"))),
+            new StderrEventPublisher("db-migrator", System.err)),
+        Clock.systemUTC());
+    try {
+      MigrationResult result = runner.run(event);
+      System.out.println(ResultJson.toJson(result));
+      return result.status() == Status.FAILED ? 1 : 0;
+    } catch (RecordingException e) {
+      System.err.println("the run left no record: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      String key = args[i];
+      if (!key.matches("--(event|watched|changelog|result-file|ssl-mode)") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("unknown or incomplete option: " + key);
+      }
+      options.put(key, args[i + 1]);
+    }
+    for (String required : new String[] {"--event", "--watched"}) {
+      if (!options.containsKey(required)) {
+        throw new IllegalArgumentException("missing option " + required);
+      }
+    }
+    return options;
+  }
+}

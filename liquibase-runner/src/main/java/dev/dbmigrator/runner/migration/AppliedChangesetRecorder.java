@@ -1,0 +1,35 @@
+package dev.dbmigrator.runner.migration;
+
+import java.util.ArrayList;
+import java.util.List;
+import liquibase.changelog.ChangeSet;
+import liquibase.changelog.DatabaseChangeLog;
+import liquibase.changelog.visitor.AbstractChangeExecListener;
+import liquibase.database.Database;
+
+/** Notes, in order, each changeset Liquibase ran in this update, and the one that failed. */
+final class AppliedChangesetRecorder extends AbstractChangeExecListener {
+  private final List<String> applied = new ArrayList<>();
+  private String failed;
+
+  @Override
+  public void ran(ChangeSet changeSet, DatabaseChangeLog log, Database db, ChangeSet.ExecType execType) {
+    if (!execType.ran) {
+      return;
+    }
+    applied.add(ChangesetIds.of(changeSet));
+  }
+
+  @Override
+  public void runFailed(ChangeSet changeSet, DatabaseChangeLog log, Database db, Exception exception) {
+    failed = ChangesetIds.of(changeSet);
+  }
+
+  List<String> applied() {
+    return List.copyOf(applied);
+  }
+
+  String failed() {
+    return failed;
+  }
+}

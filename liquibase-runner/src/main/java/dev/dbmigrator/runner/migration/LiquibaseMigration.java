@@ -1,0 +1,152 @@
+package dev.dbmigrator.runner.migration;
+
+import dev.dbmigrator.runner.result.Reason;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.changelog.DatabaseChangeLog;
+import liquibase.command.CommandScope;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.ChangeExecListenerCommandStep;
+import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.ChangeLogParseException;
+import liquibase.exception.MigrationFailedException;
+import liquibase.exception.ValidationFailedException;
+import liquibase.resource.DirectoryResourceAccessor;
+import liquibase.ui.LoggerUIService;
+
+/** Runs Liquibase {@code update} for one changelog folder over an open connection. */
+public final class LiquibaseMigration {
+  static {
+    LiquibaseLogging.route();
+  }
+
+  private final ChangelogFolder folder;
+
+  public LiquibaseMigration(ChangelogFolder folder) {
+    this.folder = folder;
+  }
+
+  public MigrationOutcome update(Connection connection) {
+    try {
+      return Scope.child(scopeValues(), () -> updateInScope(connection));
+    } catch (Exception e) {
+      return new MigrationOutcome(Reason.INTERNAL, "Liquibase could not start: " + rootMessage(e), null,
+          List.of(), List.of(), null, null);
+    }
+  }
+
+  private Map<String, Object> scopeValues() throws Exception {
+    Map<String, Object> values = new HashMap<>();
+    values.put(Scope.Attr.resourceAccessor.name(), new DirectoryResourceAccessor(folder.root()));
+    // Since 4.30 Liquibase calls home with a 1.5 s timeout; inside a VPC with no egress it can only cost time.
+    values.put("liquibase.analytics.enabled", false);
+    // Liquibase's console output would interleave with the JSON a local run prints on stdout.
+    values.put(Scope.Attr.ui.name(), new LoggerUIService());
+    return values;
+  }
+
+  private MigrationOutcome updateInScope(Connection connection) throws Exception {
+    Database database = DatabaseFactory.getInstance()
+        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+    String serverVersion = serverVersion(connection);
+    Liquibase liquibase = new Liquibase(folder.masterFile(), Scope.getCurrentScope().getResourceAccessor(), database);
+    DatabaseChangeLog changeLog;
+    try {
+      changeLog = liquibase.getDatabaseChangeLog();
+    } catch (Exception e) {
+      return new MigrationOutcome(Reason.INVALID_CHANGELOG, "the changelog cannot be read: " + rootMessage(e),
+          null, List.of(), List.of(), null, serverVersion);
+    }
+    int total = changeLog.getChangeSets().size();
+
+    AppliedChangesetRecorder recorder = new AppliedChangesetRecorder();
+    Reason reason = null;
+    String message;
+    try {
+      new CommandScope(UpdateCommandStep.COMMAND_NAME)
+          .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+          .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, folder.masterFile())
+          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, changeLog)
+          .addArgumentValue(ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG, recorder)
+          .setOutput(OutputStream.nullOutputStream())
+          .execute();
+      message = recorder.applied().isEmpty()
+          ? "the database is up to date"
+          : "applied " + recorder.applied().size() + " changeset(s)";
+    } catch (Exception e) {
+      Failure failure = classify(e);
+      reason = failure.reason();
+      message = failure.message();
+    }
+    List<String> pending = pending(liquibase);
+    String failed = reason == Reason.CHANGESET_FAILED ? recorder.failed() : null;
+    return new MigrationOutcome(reason, message, total, recorder.applied(), pending, failed, serverVersion);
+  }
+
+  private static List<String> pending(Liquibase liquibase) {
+    try {
+      return liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).stream()
+          .map(ChangesetIds::of).toList();
+    } catch (Exception e) {
+      // The connection may be gone (the failure that ended the update); the counts then cannot be read.
+      return List.of();
+    }
+  }
+
+  private record Failure(Reason reason, String message) {}
+
+  private static Failure classify(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ValidationFailedException v) {
+        List<String> drifted = v.getInvalidMD5Sums();
+        if (drifted != null && !drifted.isEmpty()) {
+          return new Failure(Reason.CHECKSUM_MISMATCH, "applied changeset(s) were edited afterwards: "
+              + String.join("; ", drifted.stream().map(String::trim).toList()));
+        }
+        return new Failure(Reason.INVALID_CHANGELOG, "the changelog is not valid: " + oneLine(v.getMessage()));
+      }
+      if (t instanceof ChangeLogParseException) {
+        return new Failure(Reason.INVALID_CHANGELOG, "the changelog cannot be read: " + oneLine(t.getMessage()));
+      }
+      if (t instanceof MigrationFailedException) {
+        return new Failure(Reason.CHANGESET_FAILED, oneLine(rootMessage(t)));
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+        return new Failure(Reason.CONNECTION_FAILED, "the connection broke: " + oneLine(sql.getMessage()));
+      }
+    }
+    return new Failure(Reason.INTERNAL, "Liquibase failed: " + oneLine(rootMessage(e)));
+  }
+
+  private static String serverVersion(Connection connection) {
+    try {
+      return connection.getMetaData().getDatabaseProductVersion();
+    } catch (SQLException e) {
+      return null;
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s+", " ").trim();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.dbmigrator.runner.result;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * The one result shape: stored in SSM, carried as the completion event's detail, printed by local runs.
+ * contracts/migration-result.schema.json is its specification; both test suites validate against it.
+ */
+@JsonPropertyOrder({
+  "schemaVersion", "runId", "status", "reason", "message", "trigger", "database", "changelog", "applied",
+  "pending", "failedChangeset", "startedAt", "finishedAt", "durationMs", "runner", "notes"
+})
+public record MigrationResult(
+    int schemaVersion,
+    String runId,
+    Status status,
+    Reason reason,
+    String message,
+    TriggerInfo trigger,
+    DatabaseInfo database,
+    ChangelogInfo changelog,
+    ChangesetList applied,
+    ChangesetList pending,
+    String failedChangeset,
+    String startedAt,
+    String finishedAt,
+    long durationMs,
+    RunnerInfo runner,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  public record TriggerInfo(
+      String type,
+      String eventId,
+      String stackId,
+      String stackName,
+      String stackStatus,
+      String time,
+      boolean dryRun,
+      String reason) {}
+
+  /** Where the run went. Deliberately has no user name and no password. */
+  public record DatabaseInfo(String host, Integer port, String name, String serverVersion) {
+    public static final DatabaseInfo UNKNOWN = new DatabaseInfo(null, null, null, null);
+  }
+
+  public record ChangelogInfo(String file, String checksum, Integer totalChangesets) {}
+
+  /** Changeset ids as {@code file::id::author}; {@code truncated} says the list was cut to fit 4 KB. */
+  public record ChangesetList(int count, List<String> changesets, boolean truncated) {
+    public static final ChangesetList EMPTY = of(List.of());
+
+    public static ChangesetList of(List<String> ids) {
+      return new ChangesetList(ids.size(), List.copyOf(ids), false);
+    }
+  }
+
+  public record RunnerInfo(String version, String liquibaseVersion, boolean coldStart) {}
+
+  public MigrationResult withNote(String note) {
+    List<String> more = new java.util.ArrayList<>(notes == null ? List.of() : notes);
+    more.add(note);
+    return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,
+        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, List.copyOf(more));
+  }
+}

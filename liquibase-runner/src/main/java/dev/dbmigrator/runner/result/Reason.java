@@ -1,0 +1,21 @@
+package dev.dbmigrator.runner.result;
+
+/** Stable reason codes; contracts/migration-result.schema.json documents each one. */
+public enum Reason {
+  // SKIPPED
+  NOT_A_TRIGGER,
+  STACK_IN_PROGRESS,
+  STACK_GONE,
+  LOCK_TIMEOUT,
+  // FAILED
+  INVALID_EVENT,
+  SECRET_UNAVAILABLE,
+  AUTH_FAILED,
+  CONNECTION_FAILED,
+  INVALID_CHANGELOG,
+  CHECKSUM_MISMATCH,
+  CHANGESET_FAILED,
+  TIME_BUDGET,
+  GATE_UNAVAILABLE,
+  INTERNAL
+}

@@ -1,0 +1,58 @@
+package dev.dbmigrator.runner.secret;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * The database credentials, in the shape RDS writes to Secrets Manager. {@link #toString()} never shows the
+ * password, so a careless log line cannot leak it.
+ */
+public record DatabaseSecret(String host, int port, String username, String password, String dbname) {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /**
+   * Parses a secret string. Error messages name the missing keys only: the JSON parser's own messages quote
+   * the input, so they are never passed on.
+   */
+  public static DatabaseSecret fromJson(String secretString) throws SecretUnavailableException {
+    JsonNode json;
+    try {
+      json = secretString == null ? null : MAPPER.readTree(secretString);
+    } catch (IOException e) {
+      json = null;
+    }
+    if (json == null || !json.isObject()) {
+      throw new SecretUnavailableException("the secret value is not a JSON object");
+    }
+    StringBuilder missing = new StringBuilder();
+    for (String key : new String[] {"host", "port", "username", "password", "dbname"}) {
+      JsonNode value = json.get(key);
+      boolean present = value != null && (value.isTextual() && !value.textValue().isBlank()
+          || key.equals("port") && value.canConvertToInt());
+      if (!present) {
+        missing.append(missing.length() == 0 ? "" : ", ").append(key);
+      }
+    }
+    if (missing.length() > 0) {
+      throw new SecretUnavailableException("the secret lacks the key(s): " + missing);
+    }
+    JsonNode port = json.get("port");
+    int portNumber = port.isNumber() ? port.intValue() : parsePort(port.textValue());
+    return new DatabaseSecret(json.get("host").textValue(), portNumber, json.get("username").textValue(),
+        json.get("password").textValue(), json.get("dbname").textValue());
+  }
+
+  private static int parsePort(String text) throws SecretUnavailableException {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new SecretUnavailableException("the secret's port is not a number");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseSecret[host=" + host + ", port=" + port + ", dbname=" + dbname + ", credentials=***]";
+  }
+}

@@ -1,0 +1,67 @@
+package dev.dbmigrator.runner.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dbmigrator.runner.MigrationRunner;
+import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.migration.ChangelogFolder;
+import dev.dbmigrator.runner.recording.ResultRecorder;
+import dev.dbmigrator.runner.secret.DatabaseSecret;
+import dev.dbmigrator.runner.trigger.TriggerParser;
+import dev.dbmigrator.runner.trigger.WatchedStacks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Builds a runner wired to a real PostgreSQL and in-memory records, as the Lambda wires it to AWS. */
+public final class RunnerFixture {
+  public static final String WATCHED_STACK_ID =
+      "arn:aws:cloudformation:eu-west-3:123456789012:stack/cf-event-testing/dca9d690-12fc-11ed-acb4-0e99ce9abea2";
+
+  public final RecordingFakes.Store store = new RecordingFakes.Store();
+  public final RecordingFakes.Publisher events = new RecordingFakes.Publisher();
+
+  public MigrationRunner runner(Path changelog, String secretJson) {
+    return new MigrationRunner(
+        new TriggerParser(WatchedStacks.parse(WATCHED_STACK_ID)),
+        () -> DatabaseSecret.fromJson(secretJson),
+        new DatabaseConnector("disable", Duration.ofSeconds(10)),
+        new ChangelogFolder(changelog),
+        new ResultRecorder(store, events),
+        Clock.systemUTC());
+  }
+
+  /** The captured UPDATE_COMPLETE event of the watched stack. */
+  public static JsonNode updateComplete() {
+    return fixture("stack-update-complete.captured.json");
+  }
+
+  public static JsonNode withStatus(String status) {
+    ObjectNode event = (ObjectNode) updateComplete();
+    ((ObjectNode) event.get("detail").get("status-details")).put("status", status);
+    return event;
+  }
+
+  public static JsonNode replay(String stackName, Boolean dryRun) {
+    ObjectNode event = new ObjectMapper().createObjectNode()
+        .put("version", "0").put("id", "5f2a2f0e-1111-2222-3333-444455556666")
+        .put("detail-type", "Migration Replay Requested").put("source", "db-migrator.replay")
+        .put("account", "123456789012").put("time", "2026-11-24T10:00:00Z").put("region", "eu-west-3");
+    ObjectNode detail = event.putObject("detail").put("stackName", stackName).put("reason", "after restore");
+    if (dryRun != null) {
+      detail.put("dryRun", dryRun);
+    }
+    return event;
+  }
+
+  public static JsonNode fixture(String name) {
+    try {
+      return new ObjectMapper().readTree(Files.readString(RepoPaths.fixture(name)));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
