@@ -13,7 +13,8 @@ import { join, relative } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres, LocalPostgres } from './local/embedded-postgres';
 import { ensureRunnerBuilt, repoRoot, runLocalRunner } from './local/runner-process';
-import { formatSummary, MigrationResult } from './local/summary';
+import type { MigrationResult } from './lib/migration-result';
+import { formatSummary } from './lib/result-summary';
 
 const DATABASE = 'demo';
 const sampleEvent = join(__dirname, 'local', 'sample-events', 'stack-update-complete.json');
@@ -59,8 +60,7 @@ async function runOnce(pg: LocalPostgres, stackId: string, json: boolean, say: (
   : Promise<MigrationResult | undefined> {
   const logs: string[] = [];
   const exit = await runLocalRunner({
-    eventFile: sampleEvent,
-    watchedStackIds: [stackId],
+    trigger: { kind: 'event', eventFile: sampleEvent, watchedStackIds: [stackId] },
     changelogDir: join(repoRoot, 'changelog'),
     resultFile,
     secretJson: JSON.stringify({ host: pg.host, port: pg.port, username: pg.username, password: pg.password, dbname: DATABASE }),

@@ -22,13 +22,22 @@ export function ensureRunnerBuilt(log: (line: string) => void): void {
   }
 }
 
+/**
+ * What starts the run: a CloudFormation or replay event from a file (as in Lambda, checked against the watched
+ * stack ids), or a LOCAL trigger, which needs no event and may be a dry run.
+ */
+export type RunnerTrigger =
+  | { readonly kind: 'event'; readonly eventFile: string; readonly watchedStackIds: readonly string[] }
+  | { readonly kind: 'local'; readonly dryRun: boolean };
+
 export interface RunnerInvocation {
-  eventFile: string;
-  watchedStackIds: string[];
+  trigger: RunnerTrigger;
   changelogDir: string;
   resultFile: string;
   /** The secret JSON, in the shape RDS writes to Secrets Manager. Passed by environment, never argv. */
   secretJson: string;
+  /** PostgreSQL's sslmode; the embedded server has no TLS, so `disable` is the default. */
+  sslMode?: string;
   onStderrLine: (line: string) => void;
 }
 
@@ -38,17 +47,21 @@ export interface RunnerExit {
   resultLine: string | undefined;
 }
 
+function triggerArgs(trigger: RunnerTrigger): string[] {
+  if (trigger.kind === 'event') return ['--event', trigger.eventFile, '--watched', trigger.watchedStackIds.join(',')];
+  return trigger.dryRun ? ['--local', '--dry-run'] : ['--local'];
+}
+
 /** Runs the Java LocalMain: the Lambda's code path with local stand-ins for the AWS services. */
 export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit> {
   const args = [
     '-XX:TieredStopAtLevel=1',
     '-cp', `${libDir}/*`,
     'dev.dbmigrator.runner.local.LocalMain',
-    '--event', invocation.eventFile,
-    '--watched', invocation.watchedStackIds.join(','),
+    ...triggerArgs(invocation.trigger),
     '--changelog', invocation.changelogDir,
     '--result-file', invocation.resultFile,
-    '--ssl-mode', 'disable',
+    '--ssl-mode', invocation.sslMode ?? 'disable',
   ];
   const child = spawn('java', args, {
     env: { ...process.env, DB_MIGRATOR_SECRET_JSON: invocation.secretJson },

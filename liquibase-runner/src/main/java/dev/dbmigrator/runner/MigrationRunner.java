@@ -80,10 +80,6 @@ public final class MigrationRunner {
       Status status = rejected.reason() == Reason.INVALID_EVENT ? Status.FAILED : Status.SKIPPED;
       return run.finish(status, rejected.reason(), rejected.message(), trigger, DatabaseInfo.UNKNOWN, null);
     }
-    if (trigger.dryRun()) {
-      return run.finish(Status.SKIPPED, Reason.NOT_A_TRIGGER,
-          "dry run is not available yet: nothing was applied", trigger, DatabaseInfo.UNKNOWN, null);
-    }
     DatabaseSecret secret;
     try {
       secret = secrets.fetch();
@@ -99,12 +95,17 @@ public final class MigrationRunner {
     }
     MigrationOutcome outcome;
     try {
-      outcome = new LiquibaseMigration(changelog).update(connection);
+      LiquibaseMigration migration = new LiquibaseMigration(changelog);
+      outcome = trigger.dryRun() ? migration.plan(connection) : migration.update(connection);
     } finally {
       closeQuietly(connection);
     }
     database = new DatabaseInfo(secret.host(), secret.port(), secret.dbname(), outcome.serverVersion());
-    Status status = outcome.succeeded() ? Status.SUCCEEDED : Status.FAILED;
+    if (outcome.planned()) {
+      // The preview in the result is cut to fit 4 KB; the log keeps all of it.
+      LOG.info("dry run of run {}: the SQL that update would run:\n{}", run.id, outcome.plannedSql());
+    }
+    Status status = outcome.succeeded() ? Status.SUCCEEDED : outcome.planned() ? Status.PLANNED : Status.FAILED;
     return run.finish(status, outcome.reason(), outcome.message(), trigger, database, outcome);
   }
 
@@ -147,6 +148,7 @@ public final class MigrationRunner {
           MILLIS_UTC.format(finishedAt),
           finishedAt.toEpochMilli() - startedAt.toEpochMilli(),
           RunnerInfo.current(),
+          outcome == null ? null : outcome.plannedSql(),
           List.of());
     }
   }

@@ -129,17 +129,34 @@ class MigrationRunnerTest {
   }
 
   @Test
-  void aDryRunReplayIsSkippedAndAppliesNothing() throws Exception {
+  void aDryRunReplayPlansAndAppliesNothing() throws Exception {
     String db = pg.createDatabase();
 
     MigrationResult result = fixture.runner(RepoPaths.changelog(), pg.secretJson(db))
         .run(RunnerFixture.replay("cf-event-testing", true));
 
-    assertEquals(Status.SKIPPED, result.status());
-    assertEquals(Reason.NOT_A_TRIGGER, result.reason());
-    assertTrue(result.message().contains("dry run is not available yet"), result.message());
+    assertEquals(Status.PLANNED, result.status());
+    assertEquals(Reason.DRY_RUN, result.reason());
     assertTrue(result.trigger().dryRun());
+    assertEquals(2, result.pending().count());
+    assertEquals(0, result.applied().count());
+    assertTrue(result.sqlPreview().contains("CREATE TABLE demo.users"), result.sqlPreview());
+    assertEquals(List.of(), columnsOf(db, "demo", "users"), "nothing was applied");
     assertEquals(0, changelogRows(db));
+    assertEquals(List.of("Database Migration Planned"), fixture.events.detailTypes);
+  }
+
+  @Test
+  void aDryRunAfterTheMigrationPlansNothing() throws Exception {
+    String db = pg.createDatabase();
+    MigrationRunner runner = fixture.runner(RepoPaths.changelog(), pg.secretJson(db));
+    runner.run(RunnerFixture.updateComplete());
+
+    MigrationResult result = runner.run(RunnerFixture.replay("cf-event-testing", true));
+
+    assertEquals(Status.PLANNED, result.status());
+    assertEquals(0, result.pending().count());
+    assertEquals(2, changelogRows(db));
   }
 
   @Test

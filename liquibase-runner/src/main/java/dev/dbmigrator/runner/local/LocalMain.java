@@ -29,8 +29,8 @@ import java.util.Map;
  * <p>Exit codes: 0 for SUCCEEDED, SKIPPED and PLANNED; 1 for FAILED; 2 for a usage error.
  */
 public final class LocalMain {
-  private static final String USAGE = "usage: LocalMain --event FILE --watched STACK_IDS [--changelog DIR]"
-      + " [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
+  private static final String USAGE = "usage: LocalMain (--event FILE --watched STACK_IDS | --local [--dry-run])"
+      + " [--changelog DIR] [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
 
   private LocalMain() {}
 
@@ -54,14 +54,22 @@ public final class LocalMain {
       return 2;
     }
     JsonNode event;
+    WatchedStacks watched;
     try {
-      event = new ObjectMapper().readTree(Files.readString(Path.of(options.get("--event"))));
-    } catch (IOException e) {
-      // A file that is not JSON is still fed through: the runner records it as INVALID_EVENT.
-      event = null;
+      if (options.containsKey("--local")) {
+        event = LocalTrigger.event(options.containsKey("--dry-run"));
+        watched = LocalTrigger.WATCHED;
+      } else {
+        event = readEvent(Path.of(options.get("--event")));
+        watched = WatchedStacks.parse(options.get("--watched"));
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(USAGE);
+      return 2;
     }
     MigrationRunner runner = new MigrationRunner(
-        new TriggerParser(WatchedStacks.parse(options.get("--watched"))),
+        new TriggerParser(watched, true),
         () -> DatabaseSecret.fromJson(secretJson),
         new DatabaseConnector(options.getOrDefault("--ssl-mode", "prefer"), Duration.ofSeconds(30)),
         new ChangelogFolder(Path.of(options.getOrDefault("--changelog", "changelog"))),
@@ -79,19 +87,36 @@ public final class LocalMain {
     }
   }
 
+  /** A file that is not JSON is still fed through: the runner records it as INVALID_EVENT. */
+  private static JsonNode readEvent(Path file) {
+    try {
+      return new ObjectMapper().readTree(Files.readString(file));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private static Map<String, String> parse(String[] args) {
     Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
+    for (int i = 0; i < args.length; i++) {
       String key = args[i];
-      if (!key.matches("--(event|watched|changelog|result-file|ssl-mode)") || i + 1 >= args.length) {
+      if (key.equals("--local") || key.equals("--dry-run")) {
+        options.put(key, "true");
+      } else if (key.matches("--(event|watched|changelog|result-file|ssl-mode)") && i + 1 < args.length) {
+        options.put(key, args[++i]);
+      } else {
         throw new IllegalArgumentException("unknown or incomplete option: " + key);
       }
-      options.put(key, args[i + 1]);
     }
-    for (String required : new String[] {"--event", "--watched"}) {
-      if (!options.containsKey(required)) {
-        throw new IllegalArgumentException("missing option " + required);
-      }
+    boolean local = options.containsKey("--local");
+    if (local == options.containsKey("--event")) {
+      throw new IllegalArgumentException("give either --event FILE or --local");
+    }
+    if (!local && !options.containsKey("--watched")) {
+      throw new IllegalArgumentException("--event needs --watched STACK_IDS");
+    }
+    if (!local && options.containsKey("--dry-run")) {
+      throw new IllegalArgumentException("--dry-run goes with --local; a replay event carries its own dryRun");
     }
     return options;
   }

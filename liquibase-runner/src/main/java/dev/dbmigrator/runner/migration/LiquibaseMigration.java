@@ -1,7 +1,9 @@
 package dev.dbmigrator.runner.migration;
 
 import dev.dbmigrator.runner.result.Reason;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -14,6 +16,7 @@ import liquibase.Scope;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.UpdateSqlCommandStep;
 import liquibase.command.core.helpers.ChangeExecListenerCommandStep;
 import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
@@ -39,11 +42,23 @@ public final class LiquibaseMigration {
   }
 
   public MigrationOutcome update(Connection connection) {
+    return inScope(() -> updateInScope(connection));
+  }
+
+  /**
+   * A dry run: the pending changesets and the SQL that update would run, from Liquibase's updateSql. Nothing is
+   * applied; DATABASECHANGELOG is only read.
+   */
+  public MigrationOutcome plan(Connection connection) {
+    return inScope(() -> planInScope(connection));
+  }
+
+  private MigrationOutcome inScope(Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
     try {
-      return Scope.child(scopeValues(), () -> updateInScope(connection));
+      return Scope.child(scopeValues(), work);
     } catch (Exception e) {
       return new MigrationOutcome(Reason.INTERNAL, "Liquibase could not start: " + rootMessage(e), null,
-          List.of(), List.of(), null, null);
+          List.of(), List.of(), null, null, null);
     }
   }
 
@@ -57,6 +72,40 @@ public final class LiquibaseMigration {
     return values;
   }
 
+  private MigrationOutcome planInScope(Connection connection) throws Exception {
+    Database database = DatabaseFactory.getInstance()
+        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+    String serverVersion = serverVersion(connection);
+    Liquibase liquibase = new Liquibase(folder.masterFile(), Scope.getCurrentScope().getResourceAccessor(), database);
+    DatabaseChangeLog changeLog;
+    try {
+      changeLog = liquibase.getDatabaseChangeLog();
+    } catch (Exception e) {
+      return new MigrationOutcome(Reason.INVALID_CHANGELOG, "the changelog cannot be read: " + rootMessage(e),
+          null, List.of(), List.of(), null, serverVersion, null);
+    }
+    ByteArrayOutputStream sql = new ByteArrayOutputStream();
+    try {
+      new CommandScope(UpdateSqlCommandStep.COMMAND_NAME)
+          .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+          .addArgumentValue(UpdateSqlCommandStep.CHANGELOG_FILE_ARG, folder.masterFile())
+          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, changeLog)
+          .setOutput(sql)
+          .execute();
+    } catch (Exception e) {
+      Failure failure = classify(e);
+      return new MigrationOutcome(failure.reason(), failure.message(), changeLog.getChangeSets().size(), List.of(),
+          pending(liquibase), null, serverVersion, null);
+    }
+    // On a database never migrated, Liquibase's own listing would create its tables: a dry run must not.
+    List<String> pending = hasChangelogTable(connection)
+        ? pending(liquibase)
+        : changeLog.getChangeSets().stream().map(ChangesetIds::of).toList();
+    return new MigrationOutcome(Reason.DRY_RUN, "dry run: " + pending.size()
+        + " changeset(s) would be applied; nothing was applied", changeLog.getChangeSets().size(), List.of(),
+        pending, null, serverVersion, sql.toString(StandardCharsets.UTF_8));
+  }
+
   private MigrationOutcome updateInScope(Connection connection) throws Exception {
     Database database = DatabaseFactory.getInstance()
         .findCorrectDatabaseImplementation(new JdbcConnection(connection));
@@ -67,7 +116,7 @@ public final class LiquibaseMigration {
       changeLog = liquibase.getDatabaseChangeLog();
     } catch (Exception e) {
       return new MigrationOutcome(Reason.INVALID_CHANGELOG, "the changelog cannot be read: " + rootMessage(e),
-          null, List.of(), List.of(), null, serverVersion);
+          null, List.of(), List.of(), null, serverVersion, null);
     }
     int total = changeLog.getChangeSets().size();
 
@@ -92,7 +141,7 @@ public final class LiquibaseMigration {
     }
     List<String> pending = pending(liquibase);
     String failed = reason == Reason.CHANGESET_FAILED ? recorder.failed() : null;
-    return new MigrationOutcome(reason, message, total, recorder.applied(), pending, failed, serverVersion);
+    return new MigrationOutcome(reason, message, total, recorder.applied(), pending, failed, serverVersion, null);
   }
 
   private static List<String> pending(Liquibase liquibase) {
@@ -128,6 +177,14 @@ public final class LiquibaseMigration {
       }
     }
     return new Failure(Reason.INTERNAL, "Liquibase failed: " + oneLine(rootMessage(e)));
+  }
+
+  private static boolean hasChangelogTable(Connection connection) throws SQLException {
+    try (var statement = connection.prepareStatement("SELECT to_regclass('databasechangelog') IS NOT NULL");
+        var rows = statement.executeQuery()) {
+      rows.next();
+      return rows.getBoolean(1);
+    }
   }
 
   private static String serverVersion(Connection connection) {

@@ -10,7 +10,7 @@ import java.util.List;
  */
 @JsonPropertyOrder({
   "schemaVersion", "runId", "status", "reason", "message", "trigger", "database", "changelog", "applied",
-  "pending", "failedChangeset", "startedAt", "finishedAt", "durationMs", "runner", "notes"
+  "pending", "failedChangeset", "startedAt", "finishedAt", "durationMs", "runner", "sqlPreview", "notes"
 })
 public record MigrationResult(
     int schemaVersion,
@@ -28,6 +28,7 @@ public record MigrationResult(
     String finishedAt,
     long durationMs,
     RunnerInfo runner,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String sqlPreview,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes) {
 
   public static final int SCHEMA_VERSION = 1;
@@ -60,10 +61,20 @@ public record MigrationResult(
 
   public record RunnerInfo(String version, String liquibaseVersion, boolean coldStart) {}
 
+  public MigrationResult withLists(ChangesetList applied, ChangesetList pending) {
+    return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,
+        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, notes);
+  }
+
+  public MigrationResult withText(String message, String sqlPreview) {
+    return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,
+        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, notes);
+  }
+
   public MigrationResult withNote(String note) {
     List<String> more = new java.util.ArrayList<>(notes == null ? List.of() : notes);
     more.add(note);
     return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,
-        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, List.copyOf(more));
+        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, List.copyOf(more));
   }
 }

@@ -2,6 +2,8 @@ package dev.dbmigrator.runner.result;
 
 /** Stable reason codes; contracts/migration-result.schema.json documents each one. */
 public enum Reason {
+  // PLANNED
+  DRY_RUN,
   // SKIPPED
   NOT_A_TRIGGER,
   STACK_IN_PROGRESS,

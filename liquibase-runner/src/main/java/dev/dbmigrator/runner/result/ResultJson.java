@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Serialises a MigrationResult so that it always fits the SSM Standard tier (4 KB). When it would not, the
- * changeset lists are shortened (never the counts) and marked truncated, and as a last resort the message.
+ * SQL preview goes first, then the changeset lists are shortened (never the counts) and marked truncated,
+ * and as a last resort the message is cut.
  */
 public final class ResultJson {
   public static final int MAX_BYTES = 4096;
@@ -20,16 +21,21 @@ public final class ResultJson {
   public static String toJson(MigrationResult result) {
     MigrationResult fitted = result;
     if (fitted.message() != null && fitted.message().length() > MAX_MESSAGE_CHARS) {
-      fitted = withMessage(fitted, fitted.message().substring(0, MAX_MESSAGE_CHARS) + "…");
+      fitted = fitted.withText(fitted.message().substring(0, MAX_MESSAGE_CHARS) + "…", fitted.sqlPreview());
     }
     String json = write(fitted);
     while (bytes(json) > MAX_BYTES) {
-      MigrationResult shorter = shortenLongestList(fitted);
-      if (shorter == null) {
-        // Lists are empty and it is still too big: only free text is left to cut.
+      int excess = bytes(json) - MAX_BYTES;
+      MigrationResult shorter;
+      if (fitted.sqlPreview() != null && !fitted.sqlPreview().isEmpty()) {
+        String sql = fitted.sqlPreview();
+        shorter = fitted.withText(fitted.message(), sql.substring(0, Math.max(0, sql.length() - excess - 16)));
+      } else if (hasListItems(fitted)) {
+        shorter = shortenLongestList(fitted);
+      } else {
         String message = fitted.message();
-        int cut = Math.max(0, message.length() - (bytes(json) - MAX_BYTES) - 16);
-        shorter = withMessage(fitted, message.substring(0, cut) + "…");
+        int cut = Math.max(0, message.length() - excess - 16);
+        shorter = fitted.withText(message.substring(0, cut) + "…", fitted.sqlPreview());
         if (cut == 0) {
           return write(shorter);
         }
@@ -40,33 +46,26 @@ public final class ResultJson {
     return json;
   }
 
+  private static boolean hasListItems(MigrationResult r) {
+    return !r.applied().changesets().isEmpty() || !r.pending().changesets().isEmpty();
+  }
+
   private static MigrationResult shortenLongestList(MigrationResult r) {
     ChangesetList applied = r.applied();
     ChangesetList pending = r.pending();
-    if (applied.changesets().isEmpty() && pending.changesets().isEmpty()) {
-      return null;
-    }
     if (applied.changesets().size() >= pending.changesets().size()) {
-      applied = dropHalfOfTail(applied);
+      applied = dropQuarterOfTail(applied);
     } else {
-      pending = dropHalfOfTail(pending);
+      pending = dropQuarterOfTail(pending);
     }
-    return new MigrationResult(r.schemaVersion(), r.runId(), r.status(), r.reason(), r.message(), r.trigger(),
-        r.database(), r.changelog(), applied, pending, r.failedChangeset(), r.startedAt(), r.finishedAt(),
-        r.durationMs(), r.runner(), r.notes());
+    return r.withLists(applied, pending);
   }
 
   /** Keeps the head of the list: the first changesets of a run are the ones a person reads first. */
-  private static ChangesetList dropHalfOfTail(ChangesetList list) {
+  private static ChangesetList dropQuarterOfTail(ChangesetList list) {
     List<String> ids = list.changesets();
     int keep = ids.size() <= 2 ? ids.size() - 1 : Math.max(1, (ids.size() * 3) / 4);
     return new ChangesetList(list.count(), List.copyOf(ids.subList(0, keep)), true);
-  }
-
-  private static MigrationResult withMessage(MigrationResult r, String message) {
-    return new MigrationResult(r.schemaVersion(), r.runId(), r.status(), r.reason(), message, r.trigger(),
-        r.database(), r.changelog(), r.applied(), r.pending(), r.failedChangeset(), r.startedAt(),
-        r.finishedAt(), r.durationMs(), r.runner(), r.notes());
   }
 
   private static String write(MigrationResult result) {

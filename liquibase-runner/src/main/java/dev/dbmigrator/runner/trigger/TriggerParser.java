@@ -19,6 +19,9 @@ public final class TriggerParser {
   public static final String STACK_STATUS_CHANGE = "CloudFormation Stack Status Change";
   public static final String REPLAY_SOURCE = "db-migrator.replay";
   public static final String REPLAY_REQUESTED = "Migration Replay Requested";
+  /** Runs started by an operator on a workstation; accepted only by a parser built for local runs. */
+  public static final String LOCAL_SOURCE = "db-migrator.local";
+  public static final String LOCAL_RUN = "Local Migration Requested";
 
   /** The statuses the main rule passes; the event's own status must be one of them. */
   private static final Set<String> TRIGGER_STATUSES = Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE");
@@ -27,9 +30,16 @@ public final class TriggerParser {
   private static final int MAX_REPLAY_REASON = 1024;
 
   private final WatchedStacks watched;
+  private final boolean acceptsLocalRuns;
 
+  /** The Lambda's parser: CloudFormation events and replay requests only. */
   public TriggerParser(WatchedStacks watched) {
+    this(watched, false);
+  }
+
+  public TriggerParser(WatchedStacks watched, boolean acceptsLocalRuns) {
     this.watched = watched;
+    this.acceptsLocalRuns = acceptsLocalRuns;
   }
 
   public ParsedTrigger parse(JsonNode event) {
@@ -46,6 +56,11 @@ public final class TriggerParser {
     }
     if (source.equals(REPLAY_SOURCE)) {
       return parseReplay(event, detailType);
+    }
+    if (source.equals(LOCAL_SOURCE) && acceptsLocalRuns && detailType.equals(LOCAL_RUN)) {
+      JsonNode dryRun = event.path("detail").path("dryRun");
+      return new Accepted(new Trigger(Trigger.Type.LOCAL, text(event, "id"), null, null, null, time(event),
+          dryRun.asBoolean(false), null));
     }
     return new Rejected(Reason.NOT_A_TRIGGER, "events from this source do not start a migration",
         bare(Trigger.Type.CLOUDFORMATION, event));

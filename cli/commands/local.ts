@@ -1,0 +1,147 @@
+import { relative, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import type { LocalPostgres } from '../local/embedded-postgres';
+import { ensureRunnerBuilt, repoRoot } from '../local/runner-process';
+import type { ActionEnv, CommandRunner } from '../lib/command-runner';
+import { parseDatabaseUrl } from '../lib/database-url';
+import { startEmbeddedDatabase } from '../lib/embedded-database';
+import { type DatabaseSecret, fetchDatabaseSecret } from '../lib/db-secret';
+import { UsageError } from '../lib/errors';
+import { AWS_HELP, exitCodesHelp } from '../lib/help-text';
+import { checkChangelogDir, runLocal } from '../lib/local-run';
+import { exitCodeOf } from '../lib/migration-result';
+import { formatSummary } from '../lib/result-summary';
+
+/** The database the embedded server gets, named like the sample's so `npm start` and `local` look alike. */
+const EMBEDDED_DATABASE = 'demo';
+
+interface LocalOptions {
+  databaseUrl?: string;
+  secretId?: string;
+  changelog: string;
+  dryRun?: boolean;
+  sslMode?: string;
+  resultFile: string;
+  verbose?: boolean;
+}
+
+const HELP = `
+Where the database comes from:
+  (neither option)        an embedded PostgreSQL on loopback, started for this run and removed after it
+  --database-url URL      any PostgreSQL you can reach: postgres://user[:password]@host[:port]/dbname[?sslmode=...]
+                          (PGUSER and PGPASSWORD are used when the URL has no user or password; prefer
+                          PGPASSWORD: a password in the URL is visible in the process list)
+  --secret-id ARN         the credentials from a Secrets Manager secret in the RDS shape
+                          (host, port, username, password, dbname), e.g. the one the runner uses
+
+The credentials reach the Java runner in its environment, never on its command line. The run uses the same
+code as the Lambda with a LOCAL trigger; the result goes to --result-file instead of SSM, and the completion
+event is printed (on stderr) instead of sent. A --dry-run ends PLANNED: it lists the pending changesets with
+their SQL and applies nothing. Needs Java 17+ and Maven (the runner is built on first use).
+${exitCodesHelp('local exits with the run\'s code: 0 for SUCCEEDED, SKIPPED and PLANNED, 1 for FAILED.')}
+${AWS_HELP}`;
+
+export function registerLocal(program: Command, runner: CommandRunner): void {
+  program
+    .command('local')
+    .description('run the migration from this machine: embedded PostgreSQL, a URL, or a secret\'s credentials')
+    .option('--database-url <url>', 'a PostgreSQL to migrate instead of the embedded one')
+    .option('--secret-id <arn>', 'take the credentials from this Secrets Manager secret')
+    .addOption(
+      new Option('--changelog <dir>', 'the folder with db.changelog-master.yaml').default(
+        resolve(repoRoot, 'changelog'),
+        "this project's changelog/",
+      ),
+    )
+    .option('--dry-run', 'plan only: list pending changesets and their SQL, apply nothing')
+    .option('--ssl-mode <mode>', 'PostgreSQL sslmode (default: disable for the embedded server, else the URL\'s or prefer)')
+    .addOption(
+      new Option('--result-file <file>', 'where the runner writes the MigrationResult').default(
+        resolve(repoRoot, '.local', 'last-result.json'),
+        '.local/last-result.json in this project',
+      ),
+    )
+    .option('--verbose', 'stream the runner\'s log to stderr')
+    .option('--json', 'print the run\'s MigrationResult as one JSON line')
+    .addHelpText('after', HELP)
+    .action((options: LocalOptions, command: Command) => runner.run(command, (env) => runLocalCommand(env, options)));
+}
+
+async function runLocalCommand(env: ActionEnv, options: LocalOptions): Promise<number> {
+  const { out } = env;
+  if (options.databaseUrl && options.secretId) throw new UsageError('give either --database-url or --secret-id, not both');
+  const changelogDir = resolve(options.changelog);
+  checkChangelogDir(changelogDir);
+  ensureRunnerBuilt((line) => out.log(line));
+
+  if (options.databaseUrl) {
+    const target = parseDatabaseUrl(options.databaseUrl, env.deps.env);
+    return runAndReport(env, options, changelogDir, target.secret, options.sslMode ?? target.sslMode ?? 'prefer');
+  }
+  if (options.secretId) {
+    const secret = await fetchDatabaseSecret(env.clients.secretsManager, options.secretId, await env.region());
+    return runAndReport(env, options, changelogDir, secret, options.sslMode ?? 'prefer');
+  }
+
+  out.say('starting an embedded PostgreSQL…');
+  const pg = await startEmbeddedDatabase();
+  // Ctrl-C must not leave a server and its data directory behind.
+  const onSignal = (): void => void pg.stop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await pg.createDatabase(EMBEDDED_DATABASE);
+    out.say(`PostgreSQL is up on ${pg.host}:${pg.port}, database "${EMBEDDED_DATABASE}" (removed after the run)`);
+    return await runAndReport(env, options, changelogDir, embeddedSecret(pg), options.sslMode ?? 'disable');
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await pg.stop();
+  }
+}
+
+function embeddedSecret(pg: LocalPostgres): DatabaseSecret {
+  return { host: pg.host, port: pg.port, username: pg.username, password: pg.password, dbname: EMBEDDED_DATABASE };
+}
+
+async function runAndReport(
+  env: ActionEnv,
+  options: LocalOptions,
+  changelogDir: string,
+  secret: DatabaseSecret,
+  sslMode: string,
+): Promise<number> {
+  const { out } = env;
+  const streamLogs = options.verbose === true || out.json;
+  const held: string[] = [];
+  const resultFile = resolve(options.resultFile);
+  out.say(`running the changelog in ${relative(process.cwd(), changelogDir) || '.'} against ${secret.dbname} on ${secret.host}:${secret.port}` +
+    `${options.dryRun ? ' (dry run)' : ''}`);
+  const outcome = await runLocal({
+    secret,
+    sslMode,
+    changelogDir,
+    resultFile,
+    dryRun: options.dryRun === true,
+    onLog: (line) => (streamLogs ? out.log(line) : held.push(line)),
+  }).catch((error: unknown) => {
+    held.forEach((line) => out.log(line));
+    throw error;
+  });
+  const { result } = outcome;
+  if (result.status === 'FAILED') held.forEach((line) => out.log(line));
+  if (outcome.schemaProblems) {
+    out.log(`warning: the runner's result does not match contracts/migration-result.schema.json: ${outcome.schemaProblems.join('; ')}`);
+  }
+  if (out.json) {
+    out.jsonLine(result);
+  } else {
+    out.say(formatSummary(result, relative(process.cwd(), resultFile) || resultFile));
+    if (result.sqlPreview) {
+      out.say('');
+      out.say('SQL preview (nothing was applied):');
+      out.say(result.sqlPreview.trimEnd());
+    }
+  }
+  return exitCodeOf(result);
+}

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runLocalRunner } from '../local/runner-process';
+import type { DatabaseSecret } from './db-secret';
+import { CliError, UsageError } from './errors';
+import type { MigrationResult } from './migration-result';
+import { checkMigrationResult } from './result-schema';
+
+export const MASTER_FILE = 'db.changelog-master.yaml';
+
+export interface LocalRunRequest {
+  readonly secret: DatabaseSecret;
+  readonly sslMode: string;
+  readonly changelogDir: string;
+  readonly resultFile: string;
+  readonly dryRun: boolean;
+  readonly onLog: (line: string) => void;
+}
+
+export interface LocalRunOutcome {
+  readonly result: MigrationResult;
+  readonly runnerExitCode: number;
+  /** Set when the runner's result breaks the schema: reported, not fatal, since the run itself happened. */
+  readonly schemaProblems?: string[];
+}
+
+export function checkChangelogDir(dir: string): void {
+  if (!existsSync(join(dir, MASTER_FILE))) {
+    throw new UsageError(`${dir} has no ${MASTER_FILE}: --changelog takes the folder that holds the master changelog`);
+  }
+}
+
+/** One LOCAL run of the Java runner; the credentials travel in its environment, never on its command line. */
+export async function runLocal(request: LocalRunRequest): Promise<LocalRunOutcome> {
+  const exit = await runLocalRunner({
+    trigger: { kind: 'local', dryRun: request.dryRun },
+    changelogDir: request.changelogDir,
+    resultFile: request.resultFile,
+    secretJson: JSON.stringify(request.secret),
+    sslMode: request.sslMode,
+    onStderrLine: request.onLog,
+  });
+  if (!exit.resultLine) {
+    throw new CliError(
+      exit.exitCode === 2
+        ? 'the runner refused its arguments (exit 2): rebuild it (`npm run build:runner`) so that it matches this CLI'
+        : `the runner printed no result (exit ${exit.exitCode}); its log is above`,
+      exit.exitCode === 2 ? 2 : 1,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(exit.resultLine);
+  } catch {
+    throw new CliError(`the runner printed a line that is not JSON: ${exit.resultLine.slice(0, 200)}`);
+  }
+  const check = checkMigrationResult(value);
+  return check.ok
+    ? { result: check.result, runnerExitCode: exit.exitCode }
+    : { result: value as MigrationResult, runnerExitCode: exit.exitCode, schemaProblems: check.errors };
+}

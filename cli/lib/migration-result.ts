@@ -1,0 +1,43 @@
+/** The MigrationResult as TypeScript sees it; contracts/migration-result.schema.json is the specification. */
+export interface ChangesetList {
+  count: number;
+  changesets: string[];
+  truncated: boolean;
+}
+
+export type MigrationStatus = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'PLANNED';
+
+export interface MigrationResult {
+  schemaVersion: 1;
+  runId: string;
+  status: MigrationStatus;
+  reason: string | null;
+  message: string;
+  trigger: {
+    type: 'CLOUDFORMATION' | 'REPLAY' | 'LOCAL';
+    eventId: string | null;
+    stackId: string | null;
+    stackName: string | null;
+    stackStatus: string | null;
+    time: string | null;
+    dryRun: boolean;
+    reason: string | null;
+  };
+  database: { host: string | null; port: number | null; name: string | null; serverVersion: string | null };
+  changelog: { file: string; checksum: string | null; totalChangesets: number | null };
+  applied: ChangesetList;
+  pending: ChangesetList;
+  failedChangeset: string | null;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  runner: { version: string; liquibaseVersion: string; coldStart: boolean };
+  notes?: string[];
+  /** Only on a dry run (PLANNED): the SQL Liquibase would run. */
+  sqlPreview?: string;
+}
+
+/** The one mapping from a run's outcome to an exit code, shared by every command that reports a run. */
+export function exitCodeOf(result: Pick<MigrationResult, 'status'>): number {
+  return result.status === 'FAILED' ? 1 : 0;
+}

@@ -1,0 +1,40 @@
+import type { ChangesetList, MigrationResult } from './migration-result';
+
+const INDENT = '             ';
+
+/**
+ * A few lines for a person: the outcome and why, what triggered it and when, what was applied and what is
+ * left, how long it took, and where the result is kept.
+ */
+export function formatSummary(result: MigrationResult, location: string): string {
+  const { trigger } = result;
+  const lines = [
+    `status:    ${result.status}${result.reason ? ` (${result.reason})` : ''}: ${result.message}`,
+    `trigger:   ${[trigger.type, trigger.stackName, trigger.stackStatus].filter(Boolean).join(' ')}` +
+      `${trigger.dryRun ? ' (dry run)' : ''}${trigger.time ? ` at ${trigger.time}` : ''}`,
+  ];
+  if (trigger.reason) lines.push(`${INDENT}reason given: ${trigger.reason}`);
+  lines.push(
+    `database:  ${result.database.name ?? '-'} on ${result.database.host ?? '-'}:${result.database.port ?? '-'}` +
+      (result.database.serverVersion ? ` (PostgreSQL ${result.database.serverVersion})` : ''),
+    `applied:   ${result.applied.count}${list(result.applied)}`,
+    `pending:   ${result.pending.count}${list(result.pending)}`,
+  );
+  if (result.failedChangeset) lines.push(`failed:    ${result.failedChangeset}`);
+  lines.push(`duration:  ${formatDuration(result.durationMs)}, finished ${result.finishedAt} (run ${result.runId})`);
+  lines.push(`result:    ${location}`);
+  (result.notes ?? []).forEach((note) => lines.push(`note:      ${note}`));
+  return lines.join('\n');
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function list(changesets: ChangesetList): string {
+  if (changesets.changesets.length === 0) return '';
+  const shown = changesets.changesets.map((id) => `\n${INDENT}${id}`).join('');
+  return changesets.truncated ? `${shown}\n${INDENT}… (list truncated to fit the record)` : shown;
+}

@@ -1,0 +1,10 @@
+export * from './database-migrator';
+export * from './watched-stacks';
+export * from './migration-alerts';
+export { runnerCode, runnerAssetHash, DEFAULT_RUNNER_DIR } from './runner-code';
+export { CHANGELOG_MASTER_FILE } from './migrator-validation';
+export * from './network-stack';
+export * from './database-stack';
+export * from './migrator-stack';
+export * from './build-app';
+export * from './app-context';

@@ -1,0 +1,75 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as cdk from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+
+/** The master file the runner opens, by this bare name, through a search path rooted at the changelog folder. */
+export const CHANGELOG_MASTER_FILE = 'db.changelog-master.yaml';
+
+// Checks that fail at synth with a message naming the construct, rather than minutes into a deploy.
+
+export function validationError(scope: Construct, message: string): Error {
+  return new Error(`${scope.node.path}: ${message}`);
+}
+
+/** Returns the absolute path of the changelog folder. */
+export function checkChangelogDir(scope: Construct, dir: string): string {
+  const absolute = path.resolve(dir);
+  if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory()) {
+    throw validationError(scope, `changelogDir ${absolute} does not exist or is not a directory`);
+  }
+  const master = path.join(absolute, CHANGELOG_MASTER_FILE);
+  if (!fs.existsSync(master) || !fs.statSync(master).isFile()) {
+    throw validationError(scope, `changelogDir ${absolute} has no ${CHANGELOG_MASTER_FILE}, the master file the runner opens`);
+  }
+  return absolute;
+}
+
+// PostgreSQL's rule for an unquoted identifier (63 bytes at most).
+const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
+export function checkDatabaseName(scope: Construct, name: string): void {
+  if (cdk.Token.isUnresolved(name)) return;
+  if (!DATABASE_NAME.test(name)) {
+    throw validationError(scope, `databaseName "${name}" is not a plain PostgreSQL identifier (letters, digits, _ and $; at most 63)`);
+  }
+}
+
+// SSM's rule for parameter names; names starting with "aws" or "ssm" are reserved.
+const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
+
+export function checkParameterName(scope: Construct, name: string): void {
+  if (cdk.Token.isUnresolved(name)) return;
+  if (!PARAMETER_NAME.test(name) || /^\/?(aws|ssm)/i.test(name) || name.includes('//')) {
+    throw validationError(
+      scope,
+      `resultParameterName "${name}" is not a valid SSM parameter name (letters, digits, _ . - /; not starting with aws or ssm)`,
+    );
+  }
+  if (name.split('/').filter((part) => part !== '').length > 15) {
+    throw validationError(scope, `resultParameterName "${name}" is deeper than the 15 levels SSM allows`);
+  }
+}
+
+const EVENT_BUS_NAME = /^[A-Za-z0-9._\-/]{1,256}$/;
+
+export function checkEventBusName(scope: Construct, name: string): void {
+  if (cdk.Token.isUnresolved(name)) return;
+  if (!EVENT_BUS_NAME.test(name) || name === 'default') {
+    throw validationError(scope, `eventBusName "${name}" is not a valid name for a custom event bus`);
+  }
+}
+
+export function checkEmails(scope: Construct, emails: readonly string[]): void {
+  for (const email of emails) {
+    if (!cdk.Token.isUnresolved(email) && !/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(email)) {
+      throw validationError(scope, `alertEmails entry "${email}" is not an e-mail address`);
+    }
+  }
+}
+
+export function checkReservedConcurrency(scope: Construct, value: number | undefined): void {
+  if (value !== undefined && !cdk.Token.isUnresolved(value) && (!Number.isInteger(value) || value < 1)) {
+    throw validationError(scope, `reservedConcurrency must be a whole number of at least 1, got ${value}`);
+  }
+}
