@@ -45,7 +45,8 @@ public final class LambdaHandler implements RequestStreamHandler {
         new ResultRecorder(
             new SsmResultStore(ssm, config.resultParameterName()),
             new EventBridgePublisher(events, config.eventBusName(), config.eventSource())),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        config.lockWaitBudget());
   }
 
   @Override

@@ -22,6 +22,7 @@ import dev.dbmigrator.runner.trigger.Trigger;
 import dev.dbmigrator.runner.trigger.TriggerParser;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MigrationRunner {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
+  public static final Duration DEFAULT_LOCK_WAIT_BUDGET = Duration.ofSeconds(60);
   private static final DateTimeFormatter MILLIS_UTC =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -46,9 +48,16 @@ public final class MigrationRunner {
   private final ChangelogFolder changelog;
   private final ResultRecorder recorder;
   private final Clock clock;
+  private final Duration lockWaitBudget;
 
   public MigrationRunner(TriggerParser parser, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
+    this(parser, secrets, connector, changelog, recorder, clock, DEFAULT_LOCK_WAIT_BUDGET);
+  }
+
+  public MigrationRunner(TriggerParser parser, SecretSource secrets, DatabaseConnector connector,
+      ChangelogFolder changelog, ResultRecorder recorder, Clock clock, Duration lockWaitBudget) {
+    this.lockWaitBudget = lockWaitBudget;
     this.parser = parser;
     this.secrets = secrets;
     this.connector = connector;
@@ -95,7 +104,7 @@ public final class MigrationRunner {
     }
     MigrationOutcome outcome;
     try {
-      LiquibaseMigration migration = new LiquibaseMigration(changelog);
+      LiquibaseMigration migration = new LiquibaseMigration(changelog, lockWaitBudget);
       outcome = trigger.dryRun() ? migration.plan(connection) : migration.update(connection);
     } finally {
       closeQuietly(connection);
@@ -105,7 +114,11 @@ public final class MigrationRunner {
       // The preview in the result is cut to fit 4 KB; the log keeps all of it.
       LOG.info("dry run of run {}: the SQL that update would run:\n{}", run.id, outcome.plannedSql());
     }
-    Status status = outcome.succeeded() ? Status.SUCCEEDED : outcome.planned() ? Status.PLANNED : Status.FAILED;
+    Status status = outcome.succeeded() ? Status.SUCCEEDED
+        : outcome.planned() ? Status.PLANNED
+        // Another run holds the lock and is doing this very work; it records its own result.
+        : outcome.reason() == Reason.LOCK_TIMEOUT ? Status.SKIPPED
+        : Status.FAILED;
     return run.finish(status, outcome.reason(), outcome.message(), trigger, database, outcome);
   }
 

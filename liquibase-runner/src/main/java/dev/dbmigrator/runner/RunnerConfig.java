@@ -17,7 +17,8 @@ public record RunnerConfig(
     WatchedStacks watchedStacks,
     Path changelogDir,
     String sslMode,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    Duration lockWaitBudget) {
 
   public static RunnerConfig fromEnvironment(Map<String, String> env) {
     List<String> missing = new ArrayList<>();
@@ -40,6 +41,7 @@ public record RunnerConfig(
         WatchedStacks.parse(env.get("WATCHED_STACKS")),
         changelogDir,
         env.getOrDefault("DB_SSL_MODE", "require"),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("DB_CONNECT_TIMEOUT_SECONDS", "30"))));
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("DB_CONNECT_TIMEOUT_SECONDS", "30"))),
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("LOCK_WAIT_BUDGET_SECONDS", "60"))));
   }
 }

@@ -135,7 +135,7 @@ class MigrationRunnerTest {
     MigrationResult result = fixture.runner(RepoPaths.changelog(), pg.secretJson(db))
         .run(RunnerFixture.replay("cf-event-testing", true));
 
-    assertEquals(Status.PLANNED, result.status());
+    assertEquals(Status.PLANNED, result.status(), result.message());
     assertEquals(Reason.DRY_RUN, result.reason());
     assertTrue(result.trigger().dryRun());
     assertEquals(2, result.pending().count());
@@ -154,7 +154,7 @@ class MigrationRunnerTest {
 
     MigrationResult result = runner.run(RunnerFixture.replay("cf-event-testing", true));
 
-    assertEquals(Status.PLANNED, result.status());
+    assertEquals(Status.PLANNED, result.status(), result.message());
     assertEquals(0, result.pending().count());
     assertEquals(2, changelogRows(db));
   }

@@ -37,6 +37,11 @@ public final class DatabaseConnector {
     props.setProperty("loginTimeout", Long.toString(connectTimeout.toSeconds() * 2));
     props.setProperty("tcpKeepAlive", "true");
     props.setProperty("ApplicationName", APPLICATION_NAME);
+    // The migration lock belongs to this session. If this process dies while its backend is busy in a long
+    // statement, the backend notices only when it next touches the socket; these make it look every 2 s
+    // (PostgreSQL 14+) and probe an idle peer within about 25 s, so the orphan aborts and frees the lock.
+    props.setProperty("options", "-c client_connection_check_interval=2000"
+        + " -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3");
     try {
       return DriverManager.getConnection(jdbcUrl(secret), props);
     } catch (SQLException e) {

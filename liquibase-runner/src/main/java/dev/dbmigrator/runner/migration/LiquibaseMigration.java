@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +37,15 @@ public final class LiquibaseMigration {
   }
 
   private final ChangelogFolder folder;
+  private final Duration lockWaitBudget;
 
-  public LiquibaseMigration(ChangelogFolder folder) {
+  public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget) {
     this.folder = folder;
+    this.lockWaitBudget = lockWaitBudget;
   }
 
   public MigrationOutcome update(Connection connection) {
-    return inScope(() -> updateInScope(connection));
+    return inScope(connection, () -> updateInScope(connection));
   }
 
   /**
@@ -50,12 +53,18 @@ public final class LiquibaseMigration {
    * applied; DATABASECHANGELOG is only read.
    */
   public MigrationOutcome plan(Connection connection) {
-    return inScope(() -> planInScope(connection));
+    return inScope(connection, () -> planInScope(connection));
   }
 
-  private MigrationOutcome inScope(Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
-    try {
+  /**
+   * Holds the session lock around all of Liquibase's work: its DATABASECHANGELOG table is created before its
+   * own lock service is asked, so concurrent first runs would otherwise race to create it.
+   */
+  private MigrationOutcome inScope(Connection connection, Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
+    try (SessionLock lock = SessionLock.await(connection, lockWaitBudget)) {
       return Scope.child(scopeValues(), work);
+    } catch (SessionLock.LockTimeoutException e) {
+      return new MigrationOutcome(Reason.LOCK_TIMEOUT, e.getMessage(), null, List.of(), List.of(), null, null, null);
     } catch (Exception e) {
       return new MigrationOutcome(Reason.INTERNAL, "Liquibase could not start: " + rootMessage(e), null,
           List.of(), List.of(), null, null, null);

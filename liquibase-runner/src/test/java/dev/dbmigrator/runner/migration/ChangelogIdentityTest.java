@@ -65,7 +65,7 @@ class ChangelogIdentityTest {
 
   private MigrationOutcome update(String db, ChangelogFolder folder) throws Exception {
     try (Connection c = pg.connect(db)) {
-      return new LiquibaseMigration(folder).update(c);
+      return new LiquibaseMigration(folder, java.time.Duration.ofSeconds(10)).update(c);
     }
   }
 

@@ -1,0 +1,155 @@
+package dev.dbmigrator.runner.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import liquibase.database.Database;
+import liquibase.database.core.PostgresDatabase;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LockException;
+import liquibase.lockservice.DatabaseChangeLogLock;
+import liquibase.lockservice.LockService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Liquibase's lock service on the runner's {@link SessionLock} instead of the DATABASECHANGELOGLOCK row, which
+ * survives a killed process (the next run then waits five minutes and fails). The runner already holds the
+ * session lock around the whole run; taking it again here is immediate, because advisory locks are
+ * re-entrant within a session, and it keeps any other Liquibase use of this connection serialised too.
+ *
+ * <p>DATABASECHANGELOGLOCK is not used at all: a row left set by an older runner or by the stock CLI never
+ * blocks this runner. It is reported in the log and left alone.
+ */
+public final class AdvisoryLockService implements LockService {
+  private static final Logger LOG = LoggerFactory.getLogger(AdvisoryLockService.class);
+
+  private Database database;
+  private boolean hasLock;
+
+  @Override
+  public int getPriority() {
+    return PRIORITY_DATABASE;
+  }
+
+  @Override
+  public boolean supports(Database database) {
+    return database instanceof PostgresDatabase;
+  }
+
+  @Override
+  public void setDatabase(Database database) {
+    this.database = database;
+  }
+
+  // The wait budget is the runner's (SessionLock.await); Liquibase's minute-granular settings do not apply.
+  @Override
+  public void setChangeLogLockWaitTime(long minutes) {}
+
+  @Override
+  public void setChangeLogLockRecheckTime(long seconds) {}
+
+  @Override
+  public boolean hasChangeLogLock() {
+    return hasLock;
+  }
+
+  @Override
+  public void waitForLock() throws LockException {
+    if (!acquireLock()) {
+      throw new LockException("the migration lock is " + SessionLock.describeHolder(connection()));
+    }
+  }
+
+  @Override
+  public boolean acquireLock() throws LockException {
+    if (hasLock) {
+      return true;
+    }
+    try {
+      hasLock = SessionLock.tryLock(connection());
+    } catch (SQLException e) {
+      throw new LockException("advisory lock failed: " + e.getMessage(), e);
+    }
+    if (hasLock) {
+      reportLegacyLockRow();
+    }
+    return hasLock;
+  }
+
+  @Override
+  public void releaseLock() throws LockException {
+    if (hasLock) {
+      try {
+        SessionLock.unlock(connection());
+      } catch (SQLException e) {
+        throw new LockException("advisory unlock failed: " + e.getMessage(), e);
+      } finally {
+        hasLock = false;
+      }
+    }
+  }
+
+  @Override
+  public DatabaseChangeLogLock[] listLocks() throws LockException {
+    List<DatabaseChangeLogLock> locks = new ArrayList<>();
+    try (PreparedStatement s = connection().prepareStatement(SessionLock.HOLDER_QUERY)) {
+      s.setLong(1, SessionLock.KEY);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          locks.add(new DatabaseChangeLogLock(rs.getInt("pid"), rs.getTimestamp("backend_start"),
+              rs.getString("application_name")));
+        }
+      }
+    } catch (SQLException e) {
+      throw new LockException("cannot list advisory locks: " + e.getMessage(), e);
+    }
+    return locks.toArray(new DatabaseChangeLogLock[0]);
+  }
+
+  @Override
+  public void forceReleaseLock() throws LockException {
+    releaseLock();
+  }
+
+  @Override
+  public void reset() {
+    hasLock = false;
+  }
+
+  @Override
+  public void init() {}
+
+  @Override
+  public void destroy() {}
+
+  private void reportLegacyLockRow() {
+    // Checked first: a query on a missing table would abort the transaction Liquibase continues with.
+    try (PreparedStatement exists = connection().prepareStatement(
+            "SELECT to_regclass('databasechangeloglock') IS NOT NULL");
+        ResultSet table = exists.executeQuery()) {
+      if (!table.next() || !table.getBoolean(1)) {
+        return;
+      }
+      try (PreparedStatement s = connection().prepareStatement(
+              "SELECT lockedby, lockgranted FROM databasechangeloglock WHERE locked");
+          ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          LOG.warn("DATABASECHANGELOGLOCK is set (by {} since {}), left by an older runner or the stock "
+              + "Liquibase CLI. This runner locks with a session advisory lock and ignores it; clear it with "
+              + "`liquibase release-locks` if the stock CLI still needs it.", rs.getString("lockedby"),
+              rs.getTimestamp("lockgranted"));
+        }
+      }
+    } catch (SQLException e) {
+      LOG.warn("cannot read DATABASECHANGELOGLOCK: {}", e.getMessage());
+    }
+  }
+
+  private Connection connection() {
+    return ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
+  }
+}
