@@ -46,7 +46,8 @@ public final class LambdaHandler implements RequestStreamHandler {
             new SsmResultStore(ssm, config.resultParameterName()),
             new EventBridgePublisher(events, config.eventBusName(), config.eventSource())),
         Clock.systemUTC(),
-        config.lockWaitBudget());
+        config.lockWaitBudget(),
+        config.connectBudget());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.dbmigrator.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dbmigrator.runner.database.ConnectionFailedException;
 import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.database.ResumingConnector;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.migration.MigrationOutcome;
@@ -39,28 +40,31 @@ import org.slf4j.LoggerFactory;
 public final class MigrationRunner {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
   public static final Duration DEFAULT_LOCK_WAIT_BUDGET = Duration.ofSeconds(60);
+  /** Aurora resumes from 0 ACU in about 15 s, or about 30 s after a long pause: twice that and some. */
+  public static final Duration DEFAULT_CONNECT_BUDGET = Duration.ofSeconds(90);
   private static final DateTimeFormatter MILLIS_UTC =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final TriggerParser parser;
   private final SecretSource secrets;
-  private final DatabaseConnector connector;
   private final ChangelogFolder changelog;
   private final ResultRecorder recorder;
   private final Clock clock;
   private final Duration lockWaitBudget;
+  private final ResumingConnector resumingConnector;
 
   public MigrationRunner(TriggerParser parser, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
-    this(parser, secrets, connector, changelog, recorder, clock, DEFAULT_LOCK_WAIT_BUDGET);
+    this(parser, secrets, connector, changelog, recorder, clock, DEFAULT_LOCK_WAIT_BUDGET, DEFAULT_CONNECT_BUDGET);
   }
 
   public MigrationRunner(TriggerParser parser, SecretSource secrets, DatabaseConnector connector,
-      ChangelogFolder changelog, ResultRecorder recorder, Clock clock, Duration lockWaitBudget) {
+      ChangelogFolder changelog, ResultRecorder recorder, Clock clock, Duration lockWaitBudget,
+      Duration connectBudget) {
     this.lockWaitBudget = lockWaitBudget;
+    this.resumingConnector = new ResumingConnector(connector, connectBudget);
     this.parser = parser;
     this.secrets = secrets;
-    this.connector = connector;
     this.changelog = changelog;
     this.recorder = recorder;
     this.clock = clock;
@@ -98,9 +102,11 @@ public final class MigrationRunner {
     DatabaseInfo database = new DatabaseInfo(secret.host(), secret.port(), secret.dbname(), null);
     Connection connection;
     try {
-      connection = connector.connect(secret);
+      connection = resumingConnector.connect(secret, secrets);
     } catch (ConnectionFailedException e) {
       return run.finish(Status.FAILED, e.reason(), e.getMessage(), trigger, database, null);
+    } catch (SecretUnavailableException e) {
+      return run.finish(Status.FAILED, Reason.SECRET_UNAVAILABLE, e.getMessage(), trigger, database, null);
     }
     MigrationOutcome outcome;
     try {

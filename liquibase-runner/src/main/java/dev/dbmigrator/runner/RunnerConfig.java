@@ -18,7 +18,8 @@ public record RunnerConfig(
     Path changelogDir,
     String sslMode,
     Duration connectTimeout,
-    Duration lockWaitBudget) {
+    Duration lockWaitBudget,
+    Duration connectBudget) {
 
   public static RunnerConfig fromEnvironment(Map<String, String> env) {
     List<String> missing = new ArrayList<>();
@@ -42,6 +43,7 @@ public record RunnerConfig(
         changelogDir,
         env.getOrDefault("DB_SSL_MODE", "require"),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("DB_CONNECT_TIMEOUT_SECONDS", "30"))),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("LOCK_WAIT_BUDGET_SECONDS", "60"))));
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("LOCK_WAIT_BUDGET_SECONDS", "60"))),
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("CONNECT_BUDGET_SECONDS", "90"))));
   }
 }

@@ -126,6 +126,7 @@ class LambdaHandlerTest {
     env.put("WATCHED_STACKS", RunnerFixture.WATCHED_STACK_ID);
     env.put("CHANGELOG_DIR", RepoPaths.changelog().toString());
     env.put("DB_SSL_MODE", "disable");
+    env.put("CONNECT_BUDGET_SECONDS", "3");
     return new LambdaHandler(RunnerConfig.fromEnvironment(env), secrets, ssm, events);
   }
 

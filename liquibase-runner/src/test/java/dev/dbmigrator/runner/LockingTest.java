@@ -103,7 +103,7 @@ class LockingTest {
           new dev.dbmigrator.runner.database.DatabaseConnector("disable", Duration.ofSeconds(10)),
           new dev.dbmigrator.runner.migration.ChangelogFolder(RepoPaths.changelog()),
           new dev.dbmigrator.runner.recording.ResultRecorder(fixture.store, fixture.events),
-          Clock.systemUTC(), Duration.ofSeconds(2));
+          Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofSeconds(5));
 
       MigrationResult result = runner.run(RunnerFixture.updateComplete());
 

@@ -58,11 +58,11 @@ public final class DatabaseConnector {
     String where = secret.host() + ":" + secret.port() + "/" + secret.dbname();
     if (state.startsWith("28")) {
       return new ConnectionFailedException(Reason.AUTH_FAILED,
-          "the database rejected the credentials from the secret (SQLState " + state + ") at " + where);
+          "the database rejected the credentials from the secret (SQLState " + state + ") at " + where, state);
     }
     return new ConnectionFailedException(Reason.CONNECTION_FAILED,
         "could not connect to " + where + " (SQLState " + (state.isEmpty() ? "none" : state) + "): "
-            + firstLine(e.getMessage()));
+            + firstLine(e.getMessage()), state.isEmpty() ? null : state);
   }
 
   private static String firstLine(String message) {

@@ -25,13 +25,19 @@ public final class RunnerFixture {
   public final RecordingFakes.Publisher events = new RecordingFakes.Publisher();
 
   public MigrationRunner runner(Path changelog, String secretJson) {
+    return runner(changelog, secretJson, Duration.ofSeconds(3));
+  }
+
+  public MigrationRunner runner(Path changelog, String secretJson, Duration connectBudget) {
     return new MigrationRunner(
         new TriggerParser(WatchedStacks.parse(WATCHED_STACK_ID)),
         () -> DatabaseSecret.fromJson(secretJson),
         new DatabaseConnector("disable", Duration.ofSeconds(10)),
         new ChangelogFolder(changelog),
         new ResultRecorder(store, events),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        Duration.ofSeconds(60),
+        connectBudget);
   }
 
   /** The captured UPDATE_COMPLETE event of the watched stack. */
