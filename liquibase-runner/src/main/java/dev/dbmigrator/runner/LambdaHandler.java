@@ -3,6 +3,7 @@ package dev.dbmigrator.runner;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.gate.CloudFormationGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.recording.EventBridgePublisher;
 import dev.dbmigrator.runner.recording.RecordingException;
@@ -17,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -33,12 +35,15 @@ public final class LambdaHandler implements RequestStreamHandler {
     this(RunnerConfig.fromEnvironment(System.getenv()),
         SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
         SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-        EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+        EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+        CloudFormationClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
   }
 
-  LambdaHandler(RunnerConfig config, SecretsManagerClient secretsManager, SsmClient ssm, EventBridgeClient events) {
+  LambdaHandler(RunnerConfig config, SecretsManagerClient secretsManager, SsmClient ssm, EventBridgeClient events,
+      CloudFormationClient cloudFormation) {
     this.runner = new MigrationRunner(
         new TriggerParser(config.watchedStacks()),
+        new CloudFormationGate(cloudFormation, config.watchedStacks()),
         new SecretsManagerSecretSource(secretsManager, config.secretArn()),
         new DatabaseConnector(config.sslMode(), config.connectTimeout()),
         new ChangelogFolder(config.changelogDir()),

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dbmigrator.runner.database.ConnectionFailedException;
 import dev.dbmigrator.runner.database.DatabaseConnector;
 import dev.dbmigrator.runner.database.ResumingConnector;
+import dev.dbmigrator.runner.gate.GateVerdict;
+import dev.dbmigrator.runner.gate.StackGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.migration.MigrationOutcome;
@@ -46,6 +48,7 @@ public final class MigrationRunner {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final TriggerParser parser;
+  private final StackGate gate;
   private final SecretSource secrets;
   private final ChangelogFolder changelog;
   private final ResultRecorder recorder;
@@ -53,14 +56,16 @@ public final class MigrationRunner {
   private final Duration lockWaitBudget;
   private final ResumingConnector resumingConnector;
 
-  public MigrationRunner(TriggerParser parser, SecretSource secrets, DatabaseConnector connector,
+  public MigrationRunner(TriggerParser parser, StackGate gate, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
-    this(parser, secrets, connector, changelog, recorder, clock, DEFAULT_LOCK_WAIT_BUDGET, DEFAULT_CONNECT_BUDGET);
+    this(parser, gate, secrets, connector, changelog, recorder, clock, DEFAULT_LOCK_WAIT_BUDGET,
+        DEFAULT_CONNECT_BUDGET);
   }
 
-  public MigrationRunner(TriggerParser parser, SecretSource secrets, DatabaseConnector connector,
+  public MigrationRunner(TriggerParser parser, StackGate gate, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock, Duration lockWaitBudget,
       Duration connectBudget) {
+    this.gate = gate;
     this.lockWaitBudget = lockWaitBudget;
     this.resumingConnector = new ResumingConnector(connector, connectBudget);
     this.parser = parser;
@@ -92,6 +97,13 @@ public final class MigrationRunner {
     if (parsed instanceof ParsedTrigger.Rejected rejected) {
       Status status = rejected.reason() == Reason.INVALID_EVENT ? Status.FAILED : Status.SKIPPED;
       return run.finish(status, rejected.reason(), rejected.message(), trigger, DatabaseInfo.UNKNOWN, null);
+    }
+    if (trigger.type() != Trigger.Type.LOCAL) {
+      GateVerdict verdict = gate.check(trigger);
+      if (!verdict.proceeds()) {
+        Status status = verdict.reason() == Reason.GATE_UNAVAILABLE ? Status.FAILED : Status.SKIPPED;
+        return run.finish(status, verdict.reason(), verdict.message(), trigger, DatabaseInfo.UNKNOWN, null);
+      }
     }
     DatabaseSecret secret;
     try {

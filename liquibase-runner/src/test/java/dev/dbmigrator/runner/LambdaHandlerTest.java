@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
@@ -42,6 +44,7 @@ class LambdaHandlerTest {
   private final SecretsManagerClient secrets = mock(SecretsManagerClient.class);
   private final SsmClient ssm = mock(SsmClient.class);
   private final EventBridgeClient events = mock(EventBridgeClient.class);
+  private final CloudFormationClient cloudFormation = mock(CloudFormationClient.class);
   private final List<String> ssmValues = new ArrayList<>();
   private final List<String> eventDetails = new ArrayList<>();
 
@@ -127,10 +130,13 @@ class LambdaHandlerTest {
     env.put("CHANGELOG_DIR", RepoPaths.changelog().toString());
     env.put("DB_SSL_MODE", "disable");
     env.put("CONNECT_BUDGET_SECONDS", "3");
-    return new LambdaHandler(RunnerConfig.fromEnvironment(env), secrets, ssm, events);
+    return new LambdaHandler(RunnerConfig.fromEnvironment(env), secrets, ssm, events, cloudFormation);
   }
 
   private void awsAnswers(String secretJson) {
+    when(cloudFormation.describeStacks(any(java.util.function.Consumer.class))).thenReturn(DescribeStacksResponse
+        .builder().stacks(s -> s.stackId(RunnerFixture.WATCHED_STACK_ID).stackName("cf-event-testing")
+            .stackStatus("UPDATE_COMPLETE")).build());
     when(secrets.getSecretValue(any(java.util.function.Consumer.class)))
         .thenReturn(GetSecretValueResponse.builder().secretString(secretJson).build());
     when(ssm.putParameter(any(java.util.function.Consumer.class))).thenAnswer(call -> {

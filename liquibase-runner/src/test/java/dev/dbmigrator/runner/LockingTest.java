@@ -99,6 +99,7 @@ class LockingTest {
       MigrationRunner runner = new MigrationRunner(
           new dev.dbmigrator.runner.trigger.TriggerParser(
               dev.dbmigrator.runner.trigger.WatchedStacks.parse(RunnerFixture.WATCHED_STACK_ID)),
+          fixture.gate,
           () -> dev.dbmigrator.runner.secret.DatabaseSecret.fromJson(pg.secretJson(db)),
           new dev.dbmigrator.runner.database.DatabaseConnector("disable", Duration.ofSeconds(10)),
           new dev.dbmigrator.runner.migration.ChangelogFolder(RepoPaths.changelog()),

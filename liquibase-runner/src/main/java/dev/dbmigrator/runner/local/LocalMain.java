@@ -70,6 +70,7 @@ public final class LocalMain {
     }
     MigrationRunner runner = new MigrationRunner(
         new TriggerParser(watched, true),
+        new EventStatusGate(),
         () -> DatabaseSecret.fromJson(secretJson),
         new DatabaseConnector(options.getOrDefault("--ssl-mode", "prefer"), Duration.ofSeconds(30)),
         new ChangelogFolder(Path.of(options.getOrDefault("--changelog", "changelog"))),

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbmigrator.runner.MigrationRunner;
 import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.gate.GateVerdict;
+import dev.dbmigrator.runner.gate.StackGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.recording.ResultRecorder;
 import dev.dbmigrator.runner.secret.DatabaseSecret;
@@ -23,6 +25,8 @@ public final class RunnerFixture {
 
   public final RecordingFakes.Store store = new RecordingFakes.Store();
   public final RecordingFakes.Publisher events = new RecordingFakes.Publisher();
+  /** The stack's current status as the gate sees it; by default the stack is stable. */
+  public StackGate gate = trigger -> GateVerdict.proceed("UPDATE_COMPLETE", trigger.stackId());
 
   public MigrationRunner runner(Path changelog, String secretJson) {
     return runner(changelog, secretJson, Duration.ofSeconds(3));
@@ -31,6 +35,7 @@ public final class RunnerFixture {
   public MigrationRunner runner(Path changelog, String secretJson, Duration connectBudget) {
     return new MigrationRunner(
         new TriggerParser(WatchedStacks.parse(WATCHED_STACK_ID)),
+        trigger -> gate.check(trigger),
         () -> DatabaseSecret.fromJson(secretJson),
         new DatabaseConnector("disable", Duration.ofSeconds(10)),
         new ChangelogFolder(changelog),
