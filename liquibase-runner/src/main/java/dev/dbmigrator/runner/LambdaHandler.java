@@ -17,6 +17,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import dev.dbmigrator.runner.migration.Deadline;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -52,13 +54,16 @@ public final class LambdaHandler implements RequestStreamHandler {
             new EventBridgePublisher(events, config.eventBusName(), config.eventSource())),
         Clock.systemUTC(),
         config.lockWaitBudget(),
-        config.connectBudget());
+        config.connectBudget())
+        .withTimeReserve(config.timeReserve());
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     try {
-      String result = ResultJson.toJson(runner.run(EventJson.read(input)));
+      Deadline deadline = context == null ? Deadline.NONE
+          : () -> Duration.ofMillis(context.getRemainingTimeInMillis());
+      String result = ResultJson.toJson(runner.run(EventJson.read(input), deadline));
       output.write(result.getBytes(StandardCharsets.UTF_8));
     } catch (RecordingException e) {
       throw new IllegalStateException("the run left no record, so it is handed to Lambda's retry: "

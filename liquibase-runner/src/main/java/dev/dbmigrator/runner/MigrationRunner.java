@@ -7,6 +7,7 @@ import dev.dbmigrator.runner.database.ResumingConnector;
 import dev.dbmigrator.runner.gate.GateVerdict;
 import dev.dbmigrator.runner.gate.StackGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
+import dev.dbmigrator.runner.migration.Deadline;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.migration.MigrationOutcome;
 import dev.dbmigrator.runner.recording.RecordingException;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class MigrationRunner {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationRunner.class);
   public static final Duration DEFAULT_LOCK_WAIT_BUDGET = Duration.ofSeconds(60);
+  /** Enough to record the result after the last changeset that may start. */
+  public static final Duration DEFAULT_TIME_RESERVE = Duration.ofSeconds(60);
   /** Aurora resumes from 0 ACU in about 15 s, or about 30 s after a long pause: twice that and some. */
   public static final Duration DEFAULT_CONNECT_BUDGET = Duration.ofSeconds(90);
   private static final DateTimeFormatter MILLIS_UTC =
@@ -55,6 +58,7 @@ public final class MigrationRunner {
   private final Clock clock;
   private final Duration lockWaitBudget;
   private final ResumingConnector resumingConnector;
+  private Duration timeReserve;
 
   public MigrationRunner(TriggerParser parser, StackGate gate, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
@@ -66,6 +70,7 @@ public final class MigrationRunner {
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock, Duration lockWaitBudget,
       Duration connectBudget) {
     this.gate = gate;
+    this.timeReserve = DEFAULT_TIME_RESERVE;
     this.lockWaitBudget = lockWaitBudget;
     this.resumingConnector = new ResumingConnector(connector, connectBudget);
     this.parser = parser;
@@ -76,10 +81,15 @@ public final class MigrationRunner {
   }
 
   public MigrationResult run(JsonNode event) throws RecordingException {
+    return run(event, Deadline.NONE);
+  }
+
+  /** @param deadline the invocation's remaining time; no changeset starts inside the time reserve. */
+  public MigrationResult run(JsonNode event, Deadline deadline) throws RecordingException {
     Run run = new Run(UUID.randomUUID().toString(), clock.instant());
     MigrationResult result;
     try {
-      result = migrate(run, parser.parse(event));
+      result = migrate(run, parser.parse(event), deadline);
     } catch (RuntimeException e) {
       LOG.error("unexpected failure in run {}", run.id, e);
       result = run.finish(Status.FAILED, Reason.INTERNAL, "internal error: " + e.getClass().getSimpleName(),
@@ -92,7 +102,7 @@ public final class MigrationRunner {
     return recorded;
   }
 
-  private MigrationResult migrate(Run run, ParsedTrigger parsed) {
+  private MigrationResult migrate(Run run, ParsedTrigger parsed, Deadline deadline) {
     Trigger trigger = parsed.trigger();
     if (parsed instanceof ParsedTrigger.Rejected rejected) {
       Status status = rejected.reason() == Reason.INVALID_EVENT ? Status.FAILED : Status.SKIPPED;
@@ -122,7 +132,7 @@ public final class MigrationRunner {
     }
     MigrationOutcome outcome;
     try {
-      LiquibaseMigration migration = new LiquibaseMigration(changelog, lockWaitBudget);
+      LiquibaseMigration migration = new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve);
       outcome = trigger.dryRun() ? migration.plan(connection) : migration.update(connection);
     } finally {
       closeQuietly(connection);
@@ -138,6 +148,12 @@ public final class MigrationRunner {
         : outcome.reason() == Reason.LOCK_TIMEOUT ? Status.SKIPPED
         : Status.FAILED;
     return run.finish(status, outcome.reason(), outcome.message(), trigger, database, outcome);
+  }
+
+  /** How much of the invocation's time to keep: no changeset starts once less than this is left. */
+  public MigrationRunner withTimeReserve(Duration reserve) {
+    this.timeReserve = reserve;
+    return this;
   }
 
   private static void closeQuietly(Connection connection) {

@@ -19,7 +19,8 @@ public record RunnerConfig(
     String sslMode,
     Duration connectTimeout,
     Duration lockWaitBudget,
-    Duration connectBudget) {
+    Duration connectBudget,
+    Duration timeReserve) {
 
   public static RunnerConfig fromEnvironment(Map<String, String> env) {
     List<String> missing = new ArrayList<>();
@@ -44,6 +45,7 @@ public record RunnerConfig(
         env.getOrDefault("DB_SSL_MODE", "require"),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("DB_CONNECT_TIMEOUT_SECONDS", "30"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("LOCK_WAIT_BUDGET_SECONDS", "60"))),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("CONNECT_BUDGET_SECONDS", "90"))));
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("CONNECT_BUDGET_SECONDS", "90"))),
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("TIME_RESERVE_SECONDS", "60"))));
   }
 }

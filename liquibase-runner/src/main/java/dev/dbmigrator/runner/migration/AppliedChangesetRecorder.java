@@ -7,10 +7,23 @@ import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.visitor.AbstractChangeExecListener;
 import liquibase.database.Database;
 
-/** Notes, in order, each changeset Liquibase ran in this update, and the one that failed. */
+/**
+ * Notes, in order, each changeset Liquibase ran in this update and the one that failed, and stops the update
+ * before a changeset when the time budget is spent.
+ */
 final class AppliedChangesetRecorder extends AbstractChangeExecListener {
   private final List<String> applied = new ArrayList<>();
+  private final TimeBudget budget;
   private String failed;
+
+  AppliedChangesetRecorder(TimeBudget budget) {
+    this.budget = budget;
+  }
+
+  @Override
+  public void willRun(ChangeSet changeSet, DatabaseChangeLog log, Database db, ChangeSet.RunStatus runStatus) {
+    budget.checkBeforeChangeset(ChangesetIds.of(changeSet));
+  }
 
   @Override
   public void ran(ChangeSet changeSet, DatabaseChangeLog log, Database db, ChangeSet.ExecType execType) {

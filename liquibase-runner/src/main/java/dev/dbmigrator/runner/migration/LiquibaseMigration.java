@@ -38,10 +38,16 @@ public final class LiquibaseMigration {
 
   private final ChangelogFolder folder;
   private final Duration lockWaitBudget;
+  private final TimeBudget timeBudget;
 
   public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget) {
+    this(folder, lockWaitBudget, Deadline.NONE, Duration.ZERO);
+  }
+
+  public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget, Deadline deadline, Duration reserve) {
     this.folder = folder;
     this.lockWaitBudget = lockWaitBudget;
+    this.timeBudget = new TimeBudget(deadline, reserve);
   }
 
   public MigrationOutcome update(Connection connection) {
@@ -129,7 +135,7 @@ public final class LiquibaseMigration {
     }
     int total = changeLog.getChangeSets().size();
 
-    AppliedChangesetRecorder recorder = new AppliedChangesetRecorder();
+    AppliedChangesetRecorder recorder = new AppliedChangesetRecorder(timeBudget);
     Reason reason = null;
     String message;
     try {
@@ -167,6 +173,9 @@ public final class LiquibaseMigration {
 
   private static Failure classify(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeBudget.Exhausted) {
+        return new Failure(Reason.TIME_BUDGET, t.getMessage());
+      }
       if (t instanceof ValidationFailedException v) {
         List<String> drifted = v.getInvalidMD5Sums();
         if (drifted != null && !drifted.isEmpty()) {
