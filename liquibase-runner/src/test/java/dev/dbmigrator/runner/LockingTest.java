@@ -64,6 +64,35 @@ class LockingTest {
   }
 
   @Test
+  void aBackendKilledByTheServerMidMigrationLeavesNoHalfChangesetAndTheNextRunCompletes() throws Exception {
+    String db = pg.createDatabase();
+    setSleep(db, "30");
+    RunnerFixture fixture = new RunnerFixture();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<MigrationResult> running = pool.submit(() -> fixture.runner(RepoPaths.testChangelog("slow"),
+          pg.secretJson(db)).run(RunnerFixture.updateComplete()));
+      awaitSleepingChangeset(db);
+      assertEquals(1, count(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+          + " WHERE application_name = 'db-migrator' AND query LIKE '%pg_sleep%'"));
+
+      MigrationResult killed = running.get();
+
+      assertEquals(Status.FAILED, killed.status());
+      assertEquals(1, fixture.store.values.size(), "the failure is recorded");
+      assertEquals(0, count(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'half'"), "no half changeset");
+      assertEquals(1, count(db, "SELECT count(*) FROM databasechangelog"));
+    } finally {
+      pool.shutdownNow();
+    }
+    setSleep(db, null);
+    MigrationResult next = fixture.runner(RepoPaths.testChangelog("slow"), pg.secretJson(db))
+        .run(RunnerFixture.updateComplete());
+    assertEquals(Status.SUCCEEDED, next.status(), next.message());
+    assertEquals(2, count(db, "SELECT count(*) FROM databasechangelog"));
+  }
+
+  @Test
   void tenConcurrentRunsApplyEachChangesetOnce() throws Exception {
     String db = pg.createDatabase();
     RunnerFixture fixture = new RunnerFixture();
