@@ -6,16 +6,20 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { failureAlertMessage, MigrationAlerts } from './migration-alerts';
 import * as check from './migrator-validation';
+import { acknowledge, nagResourceText } from './nag';
 import { runnerCode } from './runner-code';
 import { resolveWatchedStacks, type WatchedStack } from './watched-stacks';
 
@@ -52,10 +56,20 @@ export interface DatabaseMigratorProps {
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
-   * The secret with the database credentials, in the JSON shape RDS uses (`username`, `password`, `host`,
-   * `port`), such as `DatabaseCluster.secret`.
+   * The Aurora cluster to migrate. The runner takes its credentials secret (unless `databaseSecret` is given) and
+   * its endpoint, and the cluster's security groups admit the runner on the cluster's port.
+   *
+   * @default - none: pass `databaseSecret`
    */
-  readonly databaseSecret: secretsmanager.ISecret;
+  readonly cluster?: rds.IDatabaseCluster;
+  /**
+   * The secret with the database credentials, in the JSON shape RDS uses (`username`, `password`, `host`,
+   * `port`), such as `DatabaseCluster.secret`. Takes precedence over the cluster's own secret (a dedicated
+   * migration user, say).
+   *
+   * @default - the secret of `cluster`
+   */
+  readonly databaseSecret?: secretsmanager.ISecret;
   /** The database the changelog migrates. */
   readonly databaseName: string;
   /**
@@ -76,6 +90,37 @@ export interface DatabaseMigratorProps {
   readonly watchedStacks?: WatchedStack[];
   /** @default - no e-mail subscriptions */
   readonly alertEmails?: string[];
+  /**
+   * Where failures, runner errors and dead letters are announced. Its key policy (if encrypted) must let
+   * `events.amazonaws.com` and `cloudwatch.amazonaws.com` use the key, or the alerts are lost silently.
+   *
+   * @default - a new topic encrypted with a new customer-managed key
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /** Liquibase contexts, comma-separated (env `LIQUIBASE_CONTEXTS`). @default - none */
+  readonly contexts?: string;
+  /** A Liquibase label expression (env `LIQUIBASE_LABELS`). @default - none */
+  readonly labels?: string;
+  /**
+   * How long a run waits for the database's advisory lock before it gives up with SKIPPED/LOCK_TIMEOUT
+   * (env `LOCK_WAIT_BUDGET_SECONDS`).
+   *
+   * @default - the runner's own default
+   */
+  readonly lockWaitBudget?: cdk.Duration;
+  /**
+   * How long a run keeps retrying its connection while Aurora resumes from 0 ACU (env `CONNECT_BUDGET_SECONDS`).
+   * Must be shorter than `timeout`.
+   *
+   * @default - the runner's own default
+   */
+  readonly connectBudget?: cdk.Duration;
+  /**
+   * SnapStart on published versions. The rules then invoke an alias (`live`) of the current version.
+   *
+   * @default false - measure before turning it on (see DESIGN.md)
+   */
+  readonly snapStart?: boolean;
   /**
    * Nothing waits on the runner (EventBridge invokes it asynchronously), so the budget is generous: a large
    * migration must not be cut off halfway, and the runner also waits out Aurora's resume from 0 ACU.
@@ -103,6 +148,19 @@ export interface DatabaseMigratorProps {
    */
   readonly eventBusName?: string;
   /**
+   * An existing custom bus to use instead of creating one (`eventBusName` is then ignored). Its resource policy
+   * is the owner's business: the cross-account deny is added only to a bus this construct creates.
+   *
+   * @default - a new bus named `eventBusName`
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
+   * The `source` of the runner's completion events; the failure rule matches it.
+   *
+   * @default 'db-migrator'
+   */
+  readonly eventSource?: string;
+  /**
    * The SSM parameter the runner writes each MigrationResult to. The runner creates it; the stack only grants
    * access to it.
    *
@@ -121,8 +179,14 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
   readonly function: lambda.Function;
   /** Resolves a replay request for a watched stack and puts it on the bus. */
   readonly replayFunction: nodejs.NodejsFunction;
-  readonly eventBus: events.EventBus;
+  /** With `snapStart`, the alias the rules invoke. */
+  readonly runnerAlias?: lambda.Alias;
+  readonly eventBus: events.IEventBus;
   readonly alertTopic: sns.ITopic;
+  /** The key of the alert topic, when this construct created the topic. */
+  readonly alertKey?: kms.IKey;
+  /** Archives what the main rule matches (30 days), for `replay --from-archive`. */
+  readonly archive: events.Archive;
   /** The runner's on-failure destination, and the dead-letter queue of every rule target. */
   readonly deadLetterQueue: sqs.Queue;
   readonly resultParameterName: string;
@@ -135,6 +199,10 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
   readonly failureRule: events.Rule;
   /** Fires when the dead-letter queue holds a message, i.e. a run that left no result. */
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Fires when the runner itself errors (crash, timeout, unhandled exception). */
+  readonly errorsAlarm: cloudwatch.Alarm;
+  /** Fires when the failure rule matched a `Database Migration Failed` event. */
+  readonly failedMigrationsAlarm: cloudwatch.Alarm;
   /** The runner's network connections; allow them on the database. */
   readonly connections: ec2.Connections;
 
@@ -145,12 +213,25 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     const changelogDir = check.checkChangelogDir(this, props.changelogDir ?? DEFAULT_CHANGELOG_DIR);
     check.checkDatabaseName(this, props.databaseName);
     const eventBusName = props.eventBusName ?? DEFAULT_EVENT_BUS_NAME;
-    check.checkEventBusName(this, eventBusName);
+    if (!props.eventBus) check.checkEventBusName(this, eventBusName);
+    const eventSource = props.eventSource ?? EVENT_SOURCE;
+    check.checkEventSource(this, eventSource);
     this.resultParameterName =
       props.resultParameterName ?? `/db-migrator/${stack.stackName}/${props.databaseName}/last-result`;
     check.checkParameterName(this, this.resultParameterName);
     check.checkEmails(this, props.alertEmails ?? []);
     check.checkReservedConcurrency(this, props.reservedConcurrency);
+    const timeout = props.timeout ?? cdk.Duration.minutes(15);
+    check.checkBudgets(this, timeout, props.connectBudget, props.lockWaitBudget);
+    const databaseSecret = props.databaseSecret ?? clusterSecret(props.cluster);
+    if (!databaseSecret) {
+      throw check.validationError(
+        this,
+        props.cluster
+          ? 'the cluster has no credentials secret this construct can see; pass databaseSecret'
+          : 'pass cluster or databaseSecret: the runner needs the database credentials',
+      );
+    }
     const watched = resolveWatchedStacks(this, props.watchedStacks ?? [stack]);
     const vpcSubnets = props.vpcSubnets ?? this.defaultSubnets(props.vpc);
 
@@ -161,18 +242,80 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       resourceName: this.resultParameterName.replace(/^\//, ''),
     });
     const watchedList = cdk.Fn.join(',', watched.map((w) => w.listEntry));
+    const watchedArns = watched.map((w) => w.stackArn);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: cdk.Duration.days(14),
     });
+    acknowledge(
+      this.deadLetterQueue,
+      'AwsSolutions-SQS3',
+      'This queue IS the dead-letter queue (runner on-failure destination and rule targets DLQ); a DLQ of a DLQ would only hide messages further',
+    );
 
-    this.eventBus = new events.EventBus(this, 'EventBus', { eventBusName });
+    if (props.eventBus) {
+      this.eventBus = props.eventBus;
+    } else {
+      const bus = new events.EventBus(this, 'EventBus', { eventBusName });
+      // Only principals of this account may put events (replay requests, completion events) on the bus.
+      bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyPutEventsFromOtherAccounts',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [bus.eventBusArn],
+          conditions: { StringNotEquals: { 'aws:PrincipalAccount': stack.account } },
+        }),
+      );
+      this.eventBus = bus;
+    }
 
-    const alerts = new MigrationAlerts(this, 'Alerts', { emails: props.alertEmails });
-    this.alertTopic = alerts.topic;
+    if (props.alarmTopic) {
+      this.alertTopic = props.alarmTopic;
+      for (const email of props.alertEmails ?? []) {
+        this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
+      }
+    } else {
+      const alerts = new MigrationAlerts(this, 'Alerts', { emails: props.alertEmails });
+      this.alertTopic = alerts.topic;
+      this.alertKey = alerts.key;
+    }
 
+    // Explicit roles: only the managed policy AWS requires for ENIs, no AWSLambdaBasicExecutionRole (logs on *).
+    const runnerRole = new iam.Role(this, 'RunnerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'db-migrator runner: the database secret, the result parameter, the bus, the watched stacks',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
+    });
+    acknowledge(
+      runnerRole,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'A Lambda function in a VPC needs ec2:CreateNetworkInterface/DescribeNetworkInterfaces/DeleteNetworkInterface, which do not support resource-level permissions; the AWS-managed policy is the documented way to grant them (it also carries the log permissions)',
+    );
+
+    const environment: Record<string, string> = {
+      DB_SECRET_ARN: databaseSecret.secretArn,
+      DATABASE_NAME: props.databaseName,
+      RESULT_PARAMETER_NAME: this.resultParameterName,
+      EVENT_BUS_NAME: this.eventBus.eventBusName,
+      EVENT_SOURCE: eventSource,
+      WATCHED_STACKS: watchedList,
+      CHANGELOG_DIR: RUNNER_CHANGELOG_DIR,
+      POWERTOOLS_SERVICE_NAME: 'db-migrator',
+    };
+    if (props.cluster) {
+      environment.DB_HOST = props.cluster.clusterEndpoint.hostname;
+      environment.DB_PORT = cdk.Tokenization.stringifyNumber(props.cluster.clusterEndpoint.port);
+    }
+    if (props.contexts !== undefined) environment.LIQUIBASE_CONTEXTS = props.contexts;
+    if (props.labels !== undefined) environment.LIQUIBASE_LABELS = props.labels;
+    if (props.lockWaitBudget) environment.LOCK_WAIT_BUDGET_SECONDS = String(props.lockWaitBudget.toSeconds());
+    if (props.connectBudget) environment.CONNECT_BUDGET_SECONDS = String(props.connectBudget.toSeconds());
+
+    const onFailure = new destinations.SqsDestination(this.deadLetterQueue);
     this.function = new lambda.Function(this, 'Runner', {
       description: 'Runs the Liquibase changelog after a watched stack deploys',
       runtime: lambda.Runtime.JAVA_21,
@@ -180,47 +323,64 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       architecture: lambda.Architecture.ARM_64,
       handler: RUNNER_HANDLER,
       code: runnerCode(changelogDir),
+      role: runnerRole,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? cdk.Duration.minutes(15),
+      timeout,
       vpc: props.vpc,
       vpcSubnets,
       securityGroups: props.securityGroups,
-      environment: {
-        DB_SECRET_ARN: props.databaseSecret.secretArn,
-        DATABASE_NAME: props.databaseName,
-        RESULT_PARAMETER_NAME: this.resultParameterName,
-        EVENT_BUS_NAME: this.eventBus.eventBusName,
-        EVENT_SOURCE,
-        WATCHED_STACKS: watchedList,
-        CHANGELOG_DIR: RUNNER_CHANGELOG_DIR,
-        POWERTOOLS_SERVICE_NAME: 'db-migrator',
-      },
+      environment,
       logGroup: this.logGroup('RunnerLogs'),
       loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrency,
+      snapStart: props.snapStart ? lambda.SnapStartConf.ON_PUBLISHED_VERSIONS : undefined,
       // A crash or timeout leaves no result in SSM: after Lambda's own retries, keep the event for an operator.
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      onFailure,
       retryAttempts: 2,
     });
+    acknowledge(
+      this.function,
+      'AwsSolutions-L1',
+      'java21 is pinned on purpose: the runner is built as Java 17 bytecode for the java21 runtime (DESIGN.md); moving to a newer Java runtime is a deliberate, tested change, not drift',
+    );
     this.connections = this.function.connections;
+    if (props.cluster) props.cluster.connections.allowDefaultPortFrom(this, 'db-migrator runner');
 
-    props.databaseSecret.grantRead(this.function);
-    this.function.addToRolePolicy(
+    if (props.snapStart) {
+      // SnapStart applies to published versions only: the rules invoke an alias of the current one.
+      this.runnerAlias = new lambda.Alias(this, 'RunnerAlias', {
+        aliasName: 'live',
+        version: this.function.currentVersion,
+        onFailure,
+        retryAttempts: 2,
+      });
+    }
+    const runnerTarget: lambda.IFunction = this.runnerAlias ?? this.function;
+
+    databaseSecret.grantRead(runnerRole);
+    runnerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['ssm:GetParameter', 'ssm:PutParameter'],
         resources: [this.resultParameterArn],
       }),
     );
-    this.eventBus.grantPutEventsTo(this.function);
-    this.function.addToRolePolicy(describeWatchedStacks(watched.map((w) => w.stackArn)));
+    runnerRole.addToPrincipalPolicy(putEvents(this.eventBus, eventSource));
+    runnerRole.addToPrincipalPolicy(describeWatchedStacks(watchedArns));
 
     // Outside the VPC: it calls only the CloudFormation and EventBridge APIs.
+    const replayRole = new iam.Role(this, 'ReplayRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'db-migrator replay: describe the watched stacks, put the request on the bus, write its logs',
+    });
+    const replayLogs = this.logGroup('ReplayLogs');
+    replayLogs.grantWrite(replayRole);
     this.replayFunction = new nodejs.NodejsFunction(this, 'Replay', {
       description: 'Checks a replay request against the watched stacks and puts it on the migrator bus',
       entry: REPLAY_ENTRY,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
+      role: replayRole,
       memorySize: 256,
       timeout: cdk.Duration.seconds(30),
       environment: {
@@ -229,7 +389,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
         POWERTOOLS_SERVICE_NAME: 'db-migrator-replay',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      logGroup: this.logGroup('ReplayLogs'),
+      logGroup: replayLogs,
       loggingFormat: lambda.LoggingFormat.JSON,
       bundling: {
         forceDockerBundling: false,
@@ -240,8 +400,24 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
         bundleAwsSDK: true,
       },
     });
-    this.eventBus.grantPutEventsTo(this.replayFunction);
-    this.replayFunction.addToRolePolicy(describeWatchedStacks(watched.map((w) => w.stackArn)));
+    acknowledge(
+      this.replayFunction,
+      'AwsSolutions-L1',
+      'nodejs22.x is pinned on purpose: the handler is bundled for and tested on node22 (DESIGN.md); moving runtimes is a tested change, not a drift',
+    );
+    replayRole.addToPrincipalPolicy(putEvents(this.eventBus, REPLAY_SOURCE));
+    replayRole.addToPrincipalPolicy(describeWatchedStacks(watchedArns));
+
+    // A stack outside the app is known by name only: its stack id ends in a suffix CloudFormation picks.
+    for (const w of watched.filter((entry) => entry.stackArn.endsWith('/*'))) {
+      for (const role of [runnerRole, replayRole]) {
+        acknowledge(
+          role,
+          `AwsSolutions-IAM5[Resource::${nagResourceText(this, w.stackArn)}]`,
+          'cloudformation:DescribeStacks on a stack watched by name: the stack id ends in a UUID that CloudFormation assigns, so the ARN is the name prefix plus /*; it matches only that stack name',
+        );
+      }
+    }
 
     const targetOptions = {
       deadLetterQueue: this.deadLetterQueue,
@@ -250,33 +426,42 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       maxEventAge: cdk.Duration.hours(6),
     };
 
+    const mainPattern: events.EventPattern = {
+      source: ['aws.cloudformation'],
+      detailType: ['CloudFormation Stack Status Change'],
+      detail: {
+        'stack-id': watched.map((w) => w.patternEntry),
+        'status-details': { status: TRIGGER_STATUSES },
+      },
+    };
     this.mainRule = new events.Rule(this, 'StackDeployedRule', {
       description: 'A watched stack finished a create or update: run the migration',
-      eventPattern: {
-        source: ['aws.cloudformation'],
-        detailType: ['CloudFormation Stack Status Change'],
-        detail: {
-          'stack-id': watched.map((w) => w.patternEntry),
-          'status-details': { status: TRIGGER_STATUSES },
-        },
-      },
-      targets: [new targets.LambdaFunction(this.function, targetOptions)],
+      eventPattern: mainPattern,
+      targets: [new targets.LambdaFunction(runnerTarget, targetOptions)],
+    });
+
+    this.archive = new events.Archive(this, 'StackEventsArchive', {
+      description: 'Watched stacks finishing a create or update, for db-migrator replay --from-archive',
+      sourceEventBus: events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
+      eventPattern: mainPattern,
+      retention: cdk.Duration.days(30),
     });
 
     this.replayRule = new events.Rule(this, 'ReplayRule', {
       description: 'An operator asked to re-run the migration',
       eventBus: this.eventBus,
       eventPattern: { source: [REPLAY_SOURCE], detailType: [REPLAY_DETAIL_TYPE] },
-      targets: [new targets.LambdaFunction(this.function, targetOptions)],
+      targets: [new targets.LambdaFunction(runnerTarget, targetOptions)],
     });
 
     this.failureRule = new events.Rule(this, 'MigrationFailedRule', {
       description: 'A migration failed: alert the operators',
       eventBus: this.eventBus,
-      eventPattern: { source: [EVENT_SOURCE], detailType: [FAILED_DETAIL_TYPE] },
+      eventPattern: { source: [eventSource], detailType: [FAILED_DETAIL_TYPE] },
       targets: [new targets.SnsTopic(this.alertTopic, { message: failureAlertMessage(), ...targetOptions })],
     });
 
+    const alarmAction = new cloudwatchActions.SnsAction(this.alertTopic);
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmDescription: 'A db-migrator run crashed or an event could not be delivered; see the dead-letter queue',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
@@ -288,7 +473,69 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alertTopic));
+    this.deadLetterAlarm.addAlarmAction(alarmAction);
+
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'RunnerErrorsAlarm', {
+      alarmDescription: 'The db-migrator runner itself failed (crash, timeout or unhandled error); see its logs',
+      metric: this.function.metricErrors({ period: cdk.Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm.addAlarmAction(alarmAction);
+
+    // A rule on a custom bus reports its metrics under both EventBusName and RuleName; its Ref is "bus|rule".
+    this.failedMigrationsAlarm = new cloudwatch.Alarm(this, 'FailedMigrationsAlarm', {
+      alarmDescription: 'A database migration failed (a Database Migration Failed event); see the result parameter',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Events',
+        metricName: 'TriggeredRules',
+        dimensionsMap: {
+          EventBusName: this.eventBus.eventBusName,
+          RuleName: cdk.Fn.select(1, cdk.Fn.split('|', this.failureRule.ruleName)),
+        },
+        period: cdk.Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.failedMigrationsAlarm.addAlarmAction(alarmAction);
+  }
+
+  /**
+   * Lets `grantee` request a replay: events:PutEvents on this migrator's bus (and no other), limited by the
+   * `events:source` and `events:detail-type` condition keys to replay requests (so the grantee cannot forge
+   * completion events), and lambda:InvokeFunction on the replay function. A replay can only re-run the deployed
+   * changelog.
+   */
+  grantReplay(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [this.eventBus.eventBusArn],
+      conditions: {
+        StringEquals: { 'events:source': [REPLAY_SOURCE], 'events:detail-type': [REPLAY_DETAIL_TYPE] },
+      },
+    }).combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['lambda:InvokeFunction'],
+        resourceArns: [this.replayFunction.functionArn],
+      }),
+    );
+  }
+
+  /** Lets `grantee` read the last MigrationResult and the run history (the parameter's versions). */
+  grantReadResults(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:GetParameter', 'ssm:GetParameterHistory'],
+      resourceArns: [this.resultParameterArn],
+    });
   }
 
   private defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
@@ -301,6 +548,21 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     // Kept after the stack is deleted: the logs are the audit trail of schema changes.
     return new logs.LogGroup(this, id, { retention: logs.RetentionDays.ONE_MONTH });
   }
+}
+
+/** PutEvents on the one bus, and only with the one `source` the caller publishes under (no forged events). */
+function putEvents(bus: events.IEventBus, source: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['events:PutEvents'],
+    resources: [bus.eventBusArn],
+    conditions: { StringEquals: { 'events:source': source } },
+  });
+}
+
+/** The credentials secret of a cluster this construct can see (`DatabaseCluster`, `DatabaseClusterFromSnapshot`). */
+function clusterSecret(cluster: rds.IDatabaseCluster | undefined): secretsmanager.ISecret | undefined {
+  if (!cluster || !('secret' in cluster)) return undefined;
+  return (cluster as { secret?: secretsmanager.ISecret }).secret;
 }
 
 function describeWatchedStacks(stackArns: string[]): iam.PolicyStatement {

@@ -46,6 +46,16 @@ export class MigrationAlerts extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one: say explicitly that this account's alarms may publish.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': cdk.Stack.of(this).account } },
+      }),
+    );
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }

@@ -40,6 +40,9 @@ export class MigratorStack extends cdk.Stack {
       EventBusName: this.migrator.eventBus.eventBusName,
       AlertTopicArn: this.migrator.alertTopic.topicArn,
       DeadLetterQueueUrl: this.migrator.deadLetterQueue.queueUrl,
+      // `replay --from-archive` replays the archive onto the default bus, filtered to the main rule.
+      ArchiveName: this.migrator.archive.archiveName,
+      MainRuleArn: this.migrator.mainRule.ruleArn,
     };
     for (const [id, value] of Object.entries(outputs)) {
       new cdk.CfnOutput(this, id, { value });

@@ -73,3 +73,36 @@ export function checkReservedConcurrency(scope: Construct, value: number | undef
     throw validationError(scope, `reservedConcurrency must be a whole number of at least 1, got ${value}`);
   }
 }
+
+const EVENT_SOURCE = /^[A-Za-z0-9._\-/]{1,256}$/;
+
+export function checkEventSource(scope: Construct, source: string): void {
+  if (cdk.Token.isUnresolved(source)) return;
+  if (!EVENT_SOURCE.test(source) || source.startsWith('aws.')) {
+    throw validationError(scope, `eventSource "${source}" is not a valid event source (and must not start with aws.)`);
+  }
+}
+
+/** The runner must have time left after its connection budget; both budgets must fit in the timeout. */
+export function checkBudgets(
+  scope: Construct,
+  timeout: cdk.Duration,
+  connectBudget: cdk.Duration | undefined,
+  lockWaitBudget: cdk.Duration | undefined,
+): void {
+  if (timeout.isUnresolved()) return;
+  const seconds = timeout.toSeconds();
+  for (const [name, budget] of [['connectBudget', connectBudget], ['lockWaitBudget', lockWaitBudget]] as const) {
+    if (!budget || budget.isUnresolved()) continue;
+    if (budget.toSeconds() < 1) {
+      throw validationError(scope, `${name} must be at least 1 second, got ${budget.toHumanString()}`);
+    }
+    if (budget.toSeconds() >= seconds) {
+      throw validationError(
+        scope,
+        `${name} (${budget.toHumanString()}) must be shorter than the runner's timeout (${timeout.toHumanString()}): ` +
+          'the run needs time left to migrate and to record its result',
+      );
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
+import { acknowledge } from './nag';
 
 const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;
@@ -26,6 +27,11 @@ export class NetworkStack extends cdk.Stack {
       natGateways: 0,
       subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
     });
+    acknowledge(
+      this.vpc,
+      'AwsSolutions-VPC7',
+      'Demo VPC with no internet route, holding only the database, the runner and four interface endpoints whose security groups admit only the runner; a production app brings its own VPC and flow logs',
+    );
 
     this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
       vpc: this.vpc,

@@ -265,7 +265,7 @@ describe('alerts', () => {
   });
 
   test('an alarm on the dead-letter queue alerts the topic', () => {
-    const { resource } = single(migrator, 'AWS::CloudWatch::Alarm');
+    const { resource } = single(migrator, 'AWS::CloudWatch::Alarm', { Namespace: 'AWS/SQS' });
     expect(resource.Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -301,9 +301,14 @@ describe('the replay function', () => {
     expect(env.WATCHED_STACKS).toEqual(resourceProps(ids.runner).Environment.Variables.WATCHED_STACKS);
   });
 
-  test('may describe the watched stacks and put events on the migrator bus, nothing more', () => {
+  test('may describe the watched stacks, put events on the migrator bus and write its logs, nothing more', () => {
     const statements = roleStatements(migrator, ids.replayRole);
-    expect(statements.flatMap((s) => asList(s.Action)).sort()).toEqual(['cloudformation:DescribeStacks', 'events:PutEvents']);
+    expect(statements.flatMap((s) => asList(s.Action)).sort()).toEqual([
+      'cloudformation:DescribeStacks',
+      'events:PutEvents',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
     expect(statementsAllowing(statements, 'events:PutEvents').flatMap((s) => asList(s.Resource))).toEqual([
       { 'Fn::GetAtt': [ids.bus, 'Arn'] },
     ]);
