@@ -10,6 +10,7 @@ import dev.dbmigrator.runner.recording.RecordingException;
 import dev.dbmigrator.runner.recording.ResultRecorder;
 import dev.dbmigrator.runner.recording.SsmResultStore;
 import dev.dbmigrator.runner.result.ResultJson;
+import dev.dbmigrator.runner.secret.EndpointOverride;
 import dev.dbmigrator.runner.secret.SecretsManagerSecretSource;
 import dev.dbmigrator.runner.trigger.TriggerParser;
 import java.io.IOException;
@@ -46,7 +47,8 @@ public final class LambdaHandler implements RequestStreamHandler {
     this.runner = new MigrationRunner(
         new TriggerParser(config.watchedStacks()),
         new CloudFormationGate(cloudFormation, config.watchedStacks()),
-        new SecretsManagerSecretSource(secretsManager, config.secretArn()),
+        EndpointOverride.apply(new SecretsManagerSecretSource(secretsManager, config.secretArn()),
+            config.hostOverride(), config.portOverride()),
         new DatabaseConnector(config.sslMode(), config.connectTimeout()),
         new ChangelogFolder(config.changelogDir()),
         new ResultRecorder(
@@ -55,7 +57,8 @@ public final class LambdaHandler implements RequestStreamHandler {
         Clock.systemUTC(),
         config.lockWaitBudget(),
         config.connectBudget())
-        .withTimeReserve(config.timeReserve());
+        .withTimeReserve(config.timeReserve())
+        .withFilter(config.filter());
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.dbmigrator.runner.gate.StackGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.Deadline;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
+import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.migration.MigrationOutcome;
 import dev.dbmigrator.runner.recording.RecordingException;
 import dev.dbmigrator.runner.recording.ResultRecorder;
@@ -59,6 +60,7 @@ public final class MigrationRunner {
   private final Duration lockWaitBudget;
   private final ResumingConnector resumingConnector;
   private Duration timeReserve;
+  private LiquibaseMigration.Filter filter = LiquibaseMigration.Filter.NONE;
 
   public MigrationRunner(TriggerParser parser, StackGate gate, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
@@ -132,7 +134,7 @@ public final class MigrationRunner {
     }
     MigrationOutcome outcome;
     try {
-      LiquibaseMigration migration = new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve);
+      LiquibaseMigration migration = new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve, filter);
       outcome = trigger.dryRun() ? migration.plan(connection) : migration.update(connection);
     } finally {
       closeQuietly(connection);
@@ -153,6 +155,12 @@ public final class MigrationRunner {
   /** How much of the invocation's time to keep: no changeset starts once less than this is left. */
   public MigrationRunner withTimeReserve(Duration reserve) {
     this.timeReserve = reserve;
+    return this;
+  }
+
+  /** Liquibase contexts and labels that select the changesets this runner applies. */
+  public MigrationRunner withFilter(LiquibaseMigration.Filter filter) {
+    this.filter = filter;
     return this;
   }
 

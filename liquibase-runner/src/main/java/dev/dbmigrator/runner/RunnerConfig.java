@@ -1,5 +1,6 @@
 package dev.dbmigrator.runner;
 
+import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.trigger.WatchedStacks;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,10 @@ public record RunnerConfig(
     Duration connectTimeout,
     Duration lockWaitBudget,
     Duration connectBudget,
-    Duration timeReserve) {
+    Duration timeReserve,
+    LiquibaseMigration.Filter filter,
+    String hostOverride,
+    Integer portOverride) {
 
   public static RunnerConfig fromEnvironment(Map<String, String> env) {
     List<String> missing = new ArrayList<>();
@@ -46,6 +50,13 @@ public record RunnerConfig(
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("DB_CONNECT_TIMEOUT_SECONDS", "30"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("LOCK_WAIT_BUDGET_SECONDS", "60"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("CONNECT_BUDGET_SECONDS", "90"))),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("TIME_RESERVE_SECONDS", "60"))));
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("TIME_RESERVE_SECONDS", "60"))),
+        new LiquibaseMigration.Filter(blankToNull(env.get("LIQUIBASE_CONTEXTS")), blankToNull(env.get("LIQUIBASE_LABELS"))),
+        blankToNull(env.get("DB_HOST")),
+        blankToNull(env.get("DB_PORT")) == null ? null : Integer.valueOf(env.get("DB_PORT").trim()));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 }

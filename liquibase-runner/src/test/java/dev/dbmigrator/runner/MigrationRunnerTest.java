@@ -160,6 +160,22 @@ class MigrationRunnerTest {
   }
 
   @Test
+  void contextsSelectTheChangesetsAndTheEndpointCanBeOverridden() throws Exception {
+    String db = pg.createDatabase();
+    String secretWithWrongHost = pg.secretJson(db).replace("\"host\":\"" + pg.host + "\"", "\"host\":\"192.0.2.1\"");
+
+    MigrationRunner runner = fixture.runner(RepoPaths.testChangelog("contexts"), secretWithWrongHost,
+            java.time.Duration.ofSeconds(3), pg.host)
+        .withFilter(new dev.dbmigrator.runner.migration.LiquibaseMigration.Filter("prod", null));
+    MigrationResult result = runner.run(RunnerFixture.updateComplete());
+
+    assertEquals(Status.SUCCEEDED, result.status(), result.message());
+    assertEquals(List.of("db.changelog-master.yaml::001-everywhere::test"), result.applied().changesets());
+    assertEquals(List.of("id"), columnsOf(db, "public", "everywhere"));
+    assertEquals(List.of(), columnsOf(db, "public", "test_data"), "a changeset of another context is not applied");
+  }
+
+  @Test
   void aWrongPasswordIsAuthFailed() throws Exception {
     String db = pg.createDatabase();
 

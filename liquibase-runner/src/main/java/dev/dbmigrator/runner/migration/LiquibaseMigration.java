@@ -40,12 +40,21 @@ public final class LiquibaseMigration {
   private final Duration lockWaitBudget;
   private final TimeBudget timeBudget;
 
-  public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget) {
-    this(folder, lockWaitBudget, Deadline.NONE, Duration.ZERO);
+  private final Filter filter;
+
+  /** Liquibase contexts and label expression; null for none. */
+  public record Filter(String contexts, String labels) {
+    public static final Filter NONE = new Filter(null, null);
   }
 
-  public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget, Deadline deadline, Duration reserve) {
+  public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget) {
+    this(folder, lockWaitBudget, Deadline.NONE, Duration.ZERO, Filter.NONE);
+  }
+
+  public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget, Deadline deadline, Duration reserve,
+      Filter filter) {
     this.folder = folder;
+    this.filter = filter;
     this.lockWaitBudget = lockWaitBudget;
     this.timeBudget = new TimeBudget(deadline, reserve);
   }
@@ -104,6 +113,8 @@ public final class LiquibaseMigration {
       new CommandScope(UpdateSqlCommandStep.COMMAND_NAME)
           .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
           .addArgumentValue(UpdateSqlCommandStep.CHANGELOG_FILE_ARG, folder.masterFile())
+          .addArgumentValue(UpdateSqlCommandStep.CONTEXTS_ARG, filter.contexts())
+          .addArgumentValue(UpdateSqlCommandStep.LABEL_FILTER_ARG, filter.labels())
           .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, changeLog)
           .setOutput(sql)
           .execute();
@@ -142,6 +153,8 @@ public final class LiquibaseMigration {
       new CommandScope(UpdateCommandStep.COMMAND_NAME)
           .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
           .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, folder.masterFile())
+          .addArgumentValue(UpdateCommandStep.CONTEXTS_ARG, filter.contexts())
+          .addArgumentValue(UpdateCommandStep.LABEL_FILTER_ARG, filter.labels())
           .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, changeLog)
           .addArgumentValue(ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG, recorder)
           .setOutput(OutputStream.nullOutputStream())
@@ -159,9 +172,10 @@ public final class LiquibaseMigration {
     return new MigrationOutcome(reason, message, total, recorder.applied(), pending, failed, serverVersion, null);
   }
 
-  private static List<String> pending(Liquibase liquibase) {
+  private List<String> pending(Liquibase liquibase) {
     try {
-      return liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).stream()
+      return liquibase.listUnrunChangeSets(new Contexts(filter.contexts()), new LabelExpression(filter.labels()))
+          .stream()
           .map(ChangesetIds::of).toList();
     } catch (Exception e) {
       // The connection may be gone (the failure that ended the update); the counts then cannot be read.

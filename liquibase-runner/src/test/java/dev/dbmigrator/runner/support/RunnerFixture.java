@@ -10,6 +10,7 @@ import dev.dbmigrator.runner.gate.StackGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.recording.ResultRecorder;
 import dev.dbmigrator.runner.secret.DatabaseSecret;
+import dev.dbmigrator.runner.secret.EndpointOverride;
 import dev.dbmigrator.runner.trigger.TriggerParser;
 import dev.dbmigrator.runner.trigger.WatchedStacks;
 import java.io.IOException;
@@ -33,10 +34,15 @@ public final class RunnerFixture {
   }
 
   public MigrationRunner runner(Path changelog, String secretJson, Duration connectBudget) {
+    return runner(changelog, secretJson, connectBudget, null);
+  }
+
+  /** @param hostOverride the DB_HOST the Lambda may be given in place of the secret's host */
+  public MigrationRunner runner(Path changelog, String secretJson, Duration connectBudget, String hostOverride) {
     return new MigrationRunner(
         new TriggerParser(WatchedStacks.parse(WATCHED_STACK_ID)),
         trigger -> gate.check(trigger),
-        () -> DatabaseSecret.fromJson(secretJson),
+        EndpointOverride.apply(() -> DatabaseSecret.fromJson(secretJson), hostOverride, null),
         new DatabaseConnector("disable", Duration.ofSeconds(10)),
         new ChangelogFolder(changelog),
         new ResultRecorder(store, events),
