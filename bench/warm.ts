@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { LAMBDA_JVM_FLAGS, runnerLibDir, sampleEvent, WARM_INVOCATIONS, workDir } from './config';
+import { harnessClasses } from './java';
+import { baseEnv, failure, runMeasured } from './measure';
+import type { BenchDatabase } from './postgres';
+import { sampleStackId } from './runner';
+import { Summary, summarize } from './stats';
+
+export interface WarmOptions {
+  readonly prime?: boolean;
+  readonly freezeConfig?: boolean;
+  readonly jvmFlags?: readonly string[];
+  readonly invocations?: number;
+  /** Also time parts of an invocation afterwards, k times each (bench/java/PhaseProbe.java). */
+  readonly phases?: number;
+}
+
+export interface WarmRun {
+  /** JVM boot to the harness's main(): what the Lambda runtime spends before the handler class loads. */
+  readonly jvmToMainMs: number;
+  /** Building the runner, as the Lambda handler's constructor does (no SDK clients on the local path). */
+  readonly initMs: number;
+  readonly primeMs: number;
+  readonly phasesMs: Readonly<Record<string, number>>;
+  readonly invocationsMs: readonly number[];
+  /** Invocation 1: cold code in a started JVM. */
+  readonly firstMs: number;
+  /** Invocations 2..k: M3. */
+  readonly warm: Summary;
+  readonly processMs: number;
+  readonly peakRssKb: number | null;
+}
+
+interface HarnessOutput {
+  jvmToMainMs: number;
+  initMs: number;
+  primeMs: number;
+  applied: number;
+  statuses: string[];
+  phasesMs: Record<string, number>;
+  invocationsMs: number[];
+}
+
+/** One JVM, k no-op handler invocations against a database already at head (bench/java/WarmHarness.java). */
+export async function runWarm(db: BenchDatabase, changelogDir: string, options: WarmOptions = {}): Promise<WarmRun> {
+  const args = [
+    ...(options.jvmFlags ?? LAMBDA_JVM_FLAGS),
+    '-cp', `${harnessClasses.warm}:${runnerLibDir}/*`,
+    'WarmHarness',
+    '--event', sampleEvent,
+    '--watched', sampleStackId,
+    '--changelog', changelogDir,
+    '--result-file', join(workDir, 'warm-result.json'),
+    '--invocations', String(options.invocations ?? WARM_INVOCATIONS),
+    ...(options.prime ? ['--prime'] : []),
+    ...(options.freezeConfig ? ['--freeze-config'] : []),
+    ...(options.phases ? ['--phases', String(options.phases)] : []),
+  ];
+  const sample = await runMeasured({ cmd: 'java', args, env: { ...baseEnv(), DB_MIGRATOR_SECRET_JSON: db.secretJson } });
+  const line = sample.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (sample.exitCode !== 0 || !line) throw failure('the warm harness failed', sample);
+  const out = JSON.parse(line) as HarnessOutput;
+  if (out.applied !== 0 || out.statuses.some((s) => s !== 'SUCCEEDED')) {
+    throw failure(`the warm harness saw ${out.statuses.join(',')} with ${out.applied} applied; expected no-op runs`, sample);
+  }
+  return {
+    jvmToMainMs: out.jvmToMainMs,
+    initMs: out.initMs,
+    primeMs: out.primeMs,
+    phasesMs: out.phasesMs,
+    invocationsMs: out.invocationsMs,
+    firstMs: out.invocationsMs[0],
+    warm: summarize(out.invocationsMs.slice(1)),
+    processMs: Math.round(sample.ms),
+    peakRssKb: sample.peakRssKb,
+  };
+}
