@@ -32,12 +32,12 @@ export function updatePerformanceDoc(r: Json): boolean {
 function render(r: Json): string {
   const { m1, m2, m3, m4, m5, growth, machine, versions } = r;
   const out: string[] = [];
-  out.push(`Run of ${r.generatedAt.slice(0, 10)} (${r.durationSeconds} s in all): ${machine.cores} cores `
+  out.push(`Run of ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC (${r.durationSeconds} s in all): ${machine.cores} cores `
     + `(${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(0)} GiB; ${versions.java}; `
     + `Liquibase ${versions.liquibase}, PostgreSQL JDBC ${versions.postgresqlJdbc}, PostgreSQL server `
     + `${versions.postgresServer}, AWS SDK ${versions.awsSdk}. One-minute load average during the run: median `
-    + `${machine.loadAverageDuringRun?.median ?? 'n/a'}, max ${machine.loadAverageDuringRun?.max ?? 'n/a'} (the bench `
-    + 'alone keeps it near 1 to 1.5). Medians, with min–max; ratios pair by pair.', '');
+    + `${machine.loadAverageDuringRun?.median ?? 'n/a'}, max ${machine.loadAverageDuringRun?.max ?? 'n/a'}. `
+    + 'Medians, with min–max; ratios pair by pair.', '');
   out.push(`### Headline, N = ${n(m1.n)}`, '');
   out.push(...header(['measure', 'runner', 'stock CLI', 'floor', 'runner / stock', 'runner / floor']));
   out.push(row(['M1 cold no-op', ms(m1.runner_ms), ms(m1.stock_ms), ms(m1.floor_ms), x(m1.ratio_stock_range),

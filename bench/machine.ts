@@ -33,8 +33,8 @@ export function describeVersions(postgresServer: string): Record<string, string>
 }
 
 /**
- * Samples the one-minute load average while the bench runs. The bench itself keeps it near 1 to 1.5 (a JVM and
- * PostgreSQL); more means other work shared the cores, which slows every contender and widens the spread.
+ * Samples the one-minute load average while the bench runs, to tell a quiet run from one that shared its cores
+ * with other work: that slows every contender and widens the spread, though the pairing keeps ratios fair.
  */
 export function watchLoad(): () => { median: number; max: number; samples: number } {
   const samples: number[] = [];

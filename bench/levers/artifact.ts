@@ -51,7 +51,9 @@ export async function trimLever(pg: BenchPostgres, head: HeadState, smallHead: H
         data: { before_bytes: before.zipBytes, after_bytes: after.zipBytes, dropped } },
       ...cold.comparisons,
     ],
-    note: `Dropped ${dropped.join(', ')}. A full apply of N=${smallHead.n} and the no-op runs passed without them.`,
+    note: dropped.length > 0
+      ? `Dropped ${dropped.join(', ')}. A full apply of N=${smallHead.n} and the no-op runs passed without them.`
+      : 'None of these jars is in the layout any more: the trim has been applied to the runner\'s pom.xml.',
   };
 }
 
