@@ -96,18 +96,43 @@ public final class LiquibaseMigration {
     return values;
   }
 
-  private MigrationOutcome planInScope(Connection connection) throws Exception {
+  /** The database, Liquibase over the changelog folder, and the parsed changelog: what both runs start from. */
+  private record Opened(Database database, Liquibase liquibase, DatabaseChangeLog changeLog, String serverVersion) {}
+
+  /** The changelog could not be parsed; carries the INVALID_CHANGELOG outcome to record. */
+  private static final class UnreadableChangelog extends Exception {
+    private final transient MigrationOutcome outcome;
+
+    UnreadableChangelog(MigrationOutcome outcome) {
+      super(outcome.message());
+      this.outcome = outcome;
+    }
+  }
+
+  private Opened open(Connection connection) throws Exception {
     Database database = DatabaseFactory.getInstance()
         .findCorrectDatabaseImplementation(new JdbcConnection(connection));
     String serverVersion = serverVersion(connection);
     Liquibase liquibase = new Liquibase(folder.masterFile(), Scope.getCurrentScope().getResourceAccessor(), database);
-    DatabaseChangeLog changeLog;
     try {
-      changeLog = liquibase.getDatabaseChangeLog();
+      return new Opened(database, liquibase, liquibase.getDatabaseChangeLog(), serverVersion);
     } catch (Exception e) {
-      return new MigrationOutcome(Reason.INVALID_CHANGELOG, "the changelog cannot be read: " + rootMessage(e),
-          null, List.of(), List.of(), null, serverVersion, null);
+      throw new UnreadableChangelog(new MigrationOutcome(Reason.INVALID_CHANGELOG,
+          "the changelog cannot be read: " + rootMessage(e), null, List.of(), List.of(), null, serverVersion, null));
     }
+  }
+
+  private MigrationOutcome planInScope(Connection connection) throws Exception {
+    Opened opened;
+    try {
+      opened = open(connection);
+    } catch (UnreadableChangelog e) {
+      return e.outcome;
+    }
+    Database database = opened.database();
+    Liquibase liquibase = opened.liquibase();
+    DatabaseChangeLog changeLog = opened.changeLog();
+    String serverVersion = opened.serverVersion();
     ByteArrayOutputStream sql = new ByteArrayOutputStream();
     try {
       new CommandScope(UpdateSqlCommandStep.COMMAND_NAME)
@@ -133,17 +158,16 @@ public final class LiquibaseMigration {
   }
 
   private MigrationOutcome updateInScope(Connection connection) throws Exception {
-    Database database = DatabaseFactory.getInstance()
-        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-    String serverVersion = serverVersion(connection);
-    Liquibase liquibase = new Liquibase(folder.masterFile(), Scope.getCurrentScope().getResourceAccessor(), database);
-    DatabaseChangeLog changeLog;
+    Opened opened;
     try {
-      changeLog = liquibase.getDatabaseChangeLog();
-    } catch (Exception e) {
-      return new MigrationOutcome(Reason.INVALID_CHANGELOG, "the changelog cannot be read: " + rootMessage(e),
-          null, List.of(), List.of(), null, serverVersion, null);
+      opened = open(connection);
+    } catch (UnreadableChangelog e) {
+      return e.outcome;
     }
+    Database database = opened.database();
+    Liquibase liquibase = opened.liquibase();
+    DatabaseChangeLog changeLog = opened.changeLog();
+    String serverVersion = opened.serverVersion();
     int total = changeLog.getChangeSets().size();
 
     AppliedChangesetRecorder recorder = new AppliedChangesetRecorder(timeBudget);
