@@ -19,5 +19,11 @@ public enum Reason {
   CHANGESET_FAILED,
   TIME_BUDGET,
   GATE_UNAVAILABLE,
-  INTERNAL
+  INTERNAL,
+  /** A non-transactional changeset of an earlier run was interrupted; a person must check it. */
+  INTERRUPTED_CHANGESET,
+  /** DATABASECHANGELOG records these changesets under other paths. */
+  HISTORY_MISMATCH,
+  /** Another Liquibase client kept DATABASECHANGELOGLOCK for the whole lock wait budget. */
+  FOREIGN_LOCK
 }
