@@ -2,18 +2,23 @@ package dev.dbmigrator.runner.migration;
 
 import java.util.ArrayList;
 import java.util.List;
+import liquibase.change.Change;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.visitor.AbstractChangeExecListener;
 import liquibase.database.Database;
+import liquibase.exception.DatabaseException;
+import liquibase.exception.UnexpectedLiquibaseException;
 
 /**
  * Notes, in order, each changeset Liquibase ran in this update and the one that failed, and stops the update
- * before a changeset when the time budget is spent.
+ * before a changeset when the time budget is spent. It also drives {@link AtomicChangesets}, which needs the
+ * same moments.
  */
 final class AppliedChangesetRecorder extends AbstractChangeExecListener {
   private final List<String> applied = new ArrayList<>();
   private final TimeBudget budget;
+  private final AtomicChangesets atomic = new AtomicChangesets();
   private String failed;
 
   AppliedChangesetRecorder(TimeBudget budget) {
@@ -26,7 +31,22 @@ final class AppliedChangesetRecorder extends AbstractChangeExecListener {
   }
 
   @Override
+  public void willRun(Change change, ChangeSet changeSet, DatabaseChangeLog log, Database db) {
+    atomic.willRunChange(change, changeSet, db);
+  }
+
+  @Override
+  public void ran(Change change, ChangeSet changeSet, DatabaseChangeLog log, Database db) {
+    atomic.ranChange(change, changeSet, db);
+  }
+
+  @Override
   public void ran(ChangeSet changeSet, DatabaseChangeLog log, Database db, ChangeSet.ExecType execType) {
+    try {
+      atomic.ran(changeSet, db);
+    } catch (DatabaseException e) {
+      throw new UnexpectedLiquibaseException(e);
+    }
     if (!execType.ran) {
       return;
     }
@@ -36,6 +56,7 @@ final class AppliedChangesetRecorder extends AbstractChangeExecListener {
   @Override
   public void runFailed(ChangeSet changeSet, DatabaseChangeLog log, Database db, Exception exception) {
     failed = ChangesetIds.of(changeSet);
+    atomic.failed(changeSet, db);
   }
 
   List<String> applied() {

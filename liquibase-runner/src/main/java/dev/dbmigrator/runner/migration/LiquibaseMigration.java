@@ -23,7 +23,6 @@ import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
-import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.ChangeLogParseException;
 import liquibase.exception.MigrationFailedException;
 import liquibase.exception.ValidationFailedException;
@@ -111,7 +110,7 @@ public final class LiquibaseMigration {
 
   private Opened open(Connection connection) throws Exception {
     Database database = DatabaseFactory.getInstance()
-        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+        .findCorrectDatabaseImplementation(new HeldCommitConnection(connection));
     String serverVersion = serverVersion(connection);
     Liquibase liquibase = new Liquibase(folder.masterFile(), Scope.getCurrentScope().getResourceAccessor(), database);
     try {
@@ -169,6 +168,11 @@ public final class LiquibaseMigration {
     DatabaseChangeLog changeLog = opened.changeLog();
     String serverVersion = opened.serverVersion();
     int total = changeLog.getChangeSets().size();
+    String interrupted = InterruptedChangesets.check(connection);
+    if (interrupted != null) {
+      return new MigrationOutcome(Reason.INTERRUPTED_CHANGESET, interrupted, total, List.of(), pending(liquibase),
+          null, serverVersion, null);
+    }
 
     AppliedChangesetRecorder recorder = new AppliedChangesetRecorder(timeBudget);
     Reason reason = null;
@@ -190,6 +194,8 @@ public final class LiquibaseMigration {
       Failure failure = classify(e);
       reason = failure.reason();
       message = failure.message();
+    } finally {
+      AtomicChangesets.abandonHeld(database);
     }
     List<String> pending = pending(liquibase);
     String failed = reason == Reason.CHANGESET_FAILED ? recorder.failed() : null;
