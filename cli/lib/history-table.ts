@@ -1,5 +1,5 @@
 import type { HistoryEntry } from './result-history';
-import { formatDuration } from './result-summary';
+import { countOrUnknown, formatDuration } from './result-summary';
 
 const HEADERS = ['VERSION', 'FINISHED (UTC)', 'STATUS', 'REASON', 'APPLIED', 'PENDING', 'DURATION', 'TRIGGER'];
 const RIGHT_ALIGNED = new Set([0, 4, 5, 6]);
@@ -21,7 +21,7 @@ function row(entry: HistoryEntry): string[] {
     r.status,
     r.reason ?? '-',
     String(r.applied.count),
-    String(r.pending.count),
+    countOrUnknown(r.pending.count),
     formatDuration(r.durationMs),
     `${trigger}${r.trigger.dryRun ? ' (dry run)' : ''}${r.trigger.reason ? ` "${r.trigger.reason}"` : ''}`,
   ];

@@ -5,6 +5,11 @@ export interface ChangesetList {
   truncated: boolean;
 }
 
+/** Pending changesets: the count is null when the runner could not compute it (its message says why). */
+export interface PendingList extends Omit<ChangesetList, 'count'> {
+  count: number | null;
+}
+
 export type MigrationStatus = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'PLANNED';
 
 export interface MigrationResult {
@@ -26,7 +31,7 @@ export interface MigrationResult {
   database: { host: string | null; port: number | null; name: string | null; serverVersion: string | null };
   changelog: { file: string; checksum: string | null; totalChangesets: number | null };
   applied: ChangesetList;
-  pending: ChangesetList;
+  pending: PendingList;
   failedChangeset: string | null;
   startedAt: string;
   finishedAt: string;

@@ -1,4 +1,4 @@
-import type { ChangesetList, MigrationResult } from './migration-result';
+import type { ChangesetList, MigrationResult, PendingList } from './migration-result';
 
 const INDENT = '             ';
 
@@ -18,7 +18,7 @@ export function formatSummary(result: MigrationResult, location: string): string
     `database:  ${result.database.name ?? '-'} on ${result.database.host ?? '-'}:${result.database.port ?? '-'}` +
       (result.database.serverVersion ? ` (PostgreSQL ${result.database.serverVersion})` : ''),
     `applied:   ${result.applied.count}${list(result.applied)}`,
-    `pending:   ${result.pending.count}${list(result.pending)}`,
+    `pending:   ${countOrUnknown(result.pending.count)}${list(result.pending)}`,
   );
   if (result.failedChangeset) lines.push(`failed:    ${result.failedChangeset}`);
   lines.push(`duration:  ${formatDuration(result.durationMs)}, finished ${result.finishedAt} (run ${result.runId})`);
@@ -33,7 +33,12 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-function list(changesets: ChangesetList): string {
+/** A count the runner could not compute is shown as such, never as 0. */
+export function countOrUnknown(count: number | null): string {
+  return count === null ? 'unknown' : String(count);
+}
+
+function list(changesets: ChangesetList | PendingList): string {
   if (changesets.changesets.length === 0) return '';
   const shown = changesets.changesets.map((id) => `\n${INDENT}${id}`).join('');
   return changesets.truncated ? `${shown}\n${INDENT}… (list truncated to fit the record)` : shown;

@@ -4,7 +4,8 @@ import { secretProblems } from '../../../cli/lib/db-secret';
 import { exitCodeOf } from '../../../cli/lib/migration-result';
 import { createProgress } from '../../../cli/lib/progress';
 import { checkMigrationResult, parseMigrationResult } from '../../../cli/lib/result-schema';
-import { formatDuration } from '../../../cli/lib/result-summary';
+import { formatHistoryTable } from '../../../cli/lib/history-table';
+import { formatDuration, formatSummary } from '../../../cli/lib/result-summary';
 import { parseSince } from '../../../cli/lib/time-input';
 import { sampleResult } from '../support/results';
 
@@ -96,4 +97,26 @@ describe('progress', () => {
 
 test('durations read naturally', () => {
   expect([formatDuration(850), formatDuration(3412), formatDuration(125_000)]).toEqual(['850 ms', '3.4 s', '2 min 5 s']);
+});
+
+describe('counts the runner could not compute', () => {
+  const unknown = sampleResult({
+    status: 'FAILED',
+    reason: 'CONNECTION_FAILED',
+    message: 'the connection broke; the pending changesets could not be listed',
+    pending: { count: null, changesets: [], truncated: false },
+  });
+
+  test('the summary says unknown, never 0', () => {
+    const summary = formatSummary(unknown, 'result.json');
+    expect(summary).toMatch(/^pending: {3}unknown$/m);
+    expect(summary).not.toMatch(/^pending: {3}0$/m);
+  });
+
+  test('the history table says unknown in the PENDING column', () => {
+    const table = formatHistoryTable([{ version: 4, modifiedAt: new Date('2025-06-02T10:15:03Z'), result: unknown }]);
+    const [header, line] = table.split('\n');
+    const column = header.indexOf('PENDING');
+    expect(line.slice(column - 2, column + 'PENDING'.length)).toContain('unknown');
+  });
 });
