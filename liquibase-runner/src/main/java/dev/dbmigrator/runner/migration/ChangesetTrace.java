@@ -17,7 +17,7 @@ import liquibase.changelog.ChangeSet;
  * inside it, leaving an unknown part of it applied.
  */
 final class ChangesetTrace {
-  static final String TABLE = "databasechangelog_inflight";
+  static final String TABLE = "db_migrator_inflight_changeset";
 
   /** One trace; {@code recorded} tells whether DATABASECHANGELOG has the changeset's row after all. */
   record Entry(String filename, String id, String author, Instant startedAt, String sql, boolean recorded) {
