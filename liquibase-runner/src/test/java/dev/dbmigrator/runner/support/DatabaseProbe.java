@@ -81,4 +81,10 @@ public final class DatabaseProbe {
     count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
         + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
   }
+
+  /** The number of DATABASECHANGELOG rows; 0 before Liquibase created the table. */
+  public long historyRows() throws SQLException {
+    return count("SELECT (to_regclass('databasechangelog') IS NOT NULL)::int") == 0 ? 0
+        : count("SELECT count(*) FROM databasechangelog");
+  }
 }
