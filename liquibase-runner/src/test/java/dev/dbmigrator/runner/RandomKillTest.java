@@ -62,10 +62,9 @@ class RandomKillTest {
     for (int i = 1; i <= KILLS; i++) {
       String db = pg.createDatabase();
       DatabaseProbe probe = new DatabaseProbe(pg, db);
-      long killAt = schedule.nextKillMs();
+      KillSchedule.Point point = schedule.next();
       Process runner = ChildRunner.start(pg, db, changelog, Path.of("target", "kill-" + db + ".json"));
-      assertTrue(KillSchedule.awaitFirstRow(runner, probe), "the runner ended before its first changeset");
-      Thread.sleep(killAt);
+      KillSchedule.awaitPoint(runner, probe, point);
       ChildRunner.kill(runner);
       probe.awaitNoOtherBackend(Duration.ofSeconds(30));
       long recorded = probe.historyRows();
@@ -77,15 +76,16 @@ class RandomKillTest {
       long rerunMs = (System.nanoTime() - rerunStart) / 1_000_000;
       boolean same = next.status() == Status.SUCCEEDED && State.of(pg, db).equals(expected);
       succeeded += same ? 1 : 0;
-      lines.add(String.format("kill %d at first row + %d ms: %d of %d recorded; re-run %s in %d ms, %s", i, killAt, recorded,
-          CHANGESETS, next.status(), rerunMs, same ? "same state as the clean run" : "DIFFERENT: " + next.message()));
+      lines.add(String.format("kill %d after row %d + %d ms: %d of %d recorded; re-run %s in %d ms, %s", i,
+          point.rows(), point.delayMs(), recorded, CHANGESETS, next.status(), rerunMs,
+          same ? "same state as the clean run" : "DIFFERENT: " + next.message()));
+      System.out.println(lines.get(lines.size() - 1));
       if (same) {
         KillSchedule.drop(pg, db);
       }
     }
     System.out.printf("runner kill test: %d changesets, seed %d; clean run: first row at %d ms, last at %d ms%n",
         CHANGESETS, schedule.seed, schedule.firstRowMs, schedule.lastRowMs);
-    lines.forEach(System.out::println);
     System.out.printf("runner kill test: %d of %d kills (%d mid-apply) followed by a plain re-run that SUCCEEDED"
         + " with the clean run's schema, rows and history; %d s in all%n", succeeded, KILLS, midApply,
         (System.nanoTime() - started) / 1_000_000_000);

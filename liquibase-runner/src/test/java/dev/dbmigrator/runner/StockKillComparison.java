@@ -60,11 +60,10 @@ class StockKillComparison {
       String db = pg.createDatabase();
       DatabaseProbe probe = new DatabaseProbe(pg, db);
       StockCli stock = cli(db, changelog);
-      long killAt = schedule.nextKillMs();
+      KillSchedule.Point point = schedule.next();
       Process process = stock.start("update");
       Thread drain = drained(process);
-      assertTrue(KillSchedule.awaitFirstRow(process, probe), "the CLI ended before its first changeset");
-      Thread.sleep(killAt);
+      KillSchedule.awaitPoint(process, probe, point);
       process.destroyForcibly().waitFor();
       drain.join();
       probe.terminateOtherBackends();
@@ -84,13 +83,13 @@ class StockKillComparison {
         assertTrue(next.output().contains("already exists"), next.output());
         verdict = "next run FAILED: " + firstLine(next.output(), "already exists");
       }
-      lines.add(String.format("kill %d at first row + %d ms: %d of %d recorded; %s", i, killAt, recorded,
-          CHANGESETS, verdict));
+      lines.add(String.format("kill %d after row %d + %d ms: %d of %d recorded; %s", i, point.rows(),
+          point.delayMs(), recorded, CHANGESETS, verdict));
+      System.out.println(lines.get(lines.size() - 1));
       KillSchedule.drop(pg, db);
     }
     System.out.printf("stock CLI kill test: %d changesets, seed %d; clean run: first row at %d ms, last at %d ms%n",
         CHANGESETS, schedule.seed, schedule.firstRowMs, schedule.lastRowMs);
-    lines.forEach(System.out::println);
     System.out.printf("stock CLI kill test: %d of %d kills (%d mid-apply) left a database whose next stock run"
         + " fails; %d s in all%n", broken, KILLS, midApply, (System.nanoTime() - started) / 1_000_000_000);
   }

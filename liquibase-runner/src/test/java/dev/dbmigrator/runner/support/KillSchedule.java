@@ -3,64 +3,67 @@ package dev.dbmigrator.runner.support;
 import java.util.Random;
 
 /**
- * When to kill: a reference run measured when its first and its last changeset landed in DATABASECHANGELOG
- * (milliseconds after its process started). Each kill waits for the first row of its own run (start-up time
- * varies on a loaded machine), then a uniformly random part of the apply's length, from a printed seed that
- * replays the sequence.
+ * Where to kill. A reference run measures how long the apply of its changesets takes; each kill then picks a
+ * uniformly random number of changesets k (1 to N-1), waits until its own run has recorded k of them, and waits
+ * again a random 0 to 2 average changeset durations, so kills land inside changesets, between them, and inside
+ * the commit of their history rows alike, and never after the apply has finished. A printed seed replays the
+ * sequence.
  */
 public final class KillSchedule {
   public final long firstRowMs;
   public final long lastRowMs;
   public final long seed;
+  private final int total;
   private final Random random;
 
-  public KillSchedule(long firstRowMs, long lastRowMs) {
+  /** Where one kill lands: after {@code rows} history rows, plus {@code delayMs}. */
+  public record Point(int rows, long delayMs) {}
+
+  public KillSchedule(long firstRowMs, long lastRowMs, int total) {
     this.firstRowMs = firstRowMs;
     this.lastRowMs = lastRowMs;
+    this.total = total;
     this.seed = Long.getLong("killTest.seed", System.nanoTime());
     this.random = new Random(seed);
   }
 
-  /** Milliseconds to wait after the first history row of a run before killing it. */
-  public long nextKillMs() {
-    return (long) (random.nextDouble() * (lastRowMs - firstRowMs));
+  public Point next() {
+    double perChangesetMs = (double) (lastRowMs - firstRowMs) / Math.max(1, total - 1);
+    return new Point(1 + random.nextInt(total - 1), (long) (random.nextDouble() * 2 * perChangesetMs));
   }
 
-  /** Waits until the process's run has recorded its first changeset; false if the process ended first. */
-  public static boolean awaitFirstRow(Process process, DatabaseProbe probe) throws Exception {
-    while (probe.historyRows() == 0) {
+  /** Waits until the process's run has recorded {@code point.rows()} changesets, then the point's delay. */
+  public static void awaitPoint(Process process, DatabaseProbe probe, Point point) throws Exception {
+    while (probe.historyRows() < point.rows()) {
       if (!process.isAlive()) {
-        return false;
+        throw new AssertionError("the process ended before recording " + point.rows() + " changesets");
       }
-      Thread.sleep(10);
+      Thread.sleep(5);
     }
-    return true;
+    Thread.sleep(point.delayMs());
   }
 
   /**
-   * Watches a starting process's database until all {@code total} changesets are recorded or the process ends.
-   * Returns the schedule those times give.
+   * Watches a starting process's database until all {@code total} changesets are recorded. Returns the schedule
+   * those times give.
    */
   public static KillSchedule measure(Process process, DatabaseProbe probe, int total) throws Exception {
     long start = System.nanoTime();
     long first = -1;
-    long last = -1;
-    while (process.isAlive() || last < 0) {
+    while (true) {
       long rows = probe.historyRows();
       long now = (System.nanoTime() - start) / 1_000_000;
       if (rows > 0 && first < 0) {
         first = now;
       }
       if (rows >= total) {
-        last = now;
-        break;
+        return new KillSchedule(first, now, total);
       }
       if (!process.isAlive()) {
         throw new AssertionError("the reference run ended with " + rows + " of " + total + " changesets recorded");
       }
       Thread.sleep(25);
     }
-    return new KillSchedule(first, last);
   }
 
   /** Drops a database the loop is done with: a thousand tables per database add up over 30 kills. */
