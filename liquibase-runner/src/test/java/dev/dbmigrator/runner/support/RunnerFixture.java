@@ -39,12 +39,22 @@ public final class RunnerFixture {
 
   /** @param hostOverride the DB_HOST the Lambda may be given in place of the secret's host */
   public MigrationRunner runner(Path changelog, String secretJson, Duration connectBudget, String hostOverride) {
+    return runner(new ChangelogFolder(changelog), secretJson, connectBudget, hostOverride);
+  }
+
+  /** A runner over a changelog folder with a master file of its own choosing. */
+  public MigrationRunner runner(ChangelogFolder changelog, String secretJson) {
+    return runner(changelog, secretJson, Duration.ofSeconds(3), null);
+  }
+
+  public MigrationRunner runner(ChangelogFolder changelog, String secretJson, Duration connectBudget,
+      String hostOverride) {
     return new MigrationRunner(
         new TriggerParser(WatchedStacks.parse(WATCHED_STACK_ID)),
         trigger -> gate.check(trigger),
         EndpointOverride.apply(() -> DatabaseSecret.fromJson(secretJson), hostOverride, null),
         new DatabaseConnector("disable", Duration.ofSeconds(10)),
-        new ChangelogFolder(changelog),
+        changelog,
         new ResultRecorder(store, events),
         Clock.systemUTC(),
         Duration.ofSeconds(60),
