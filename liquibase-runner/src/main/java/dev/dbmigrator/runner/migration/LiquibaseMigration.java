@@ -86,7 +86,7 @@ public final class LiquibaseMigration {
    * applied; DATABASECHANGELOG is only read.
    */
   public MigrationOutcome plan(Connection connection) {
-    return inScope(connection, () -> planInScope(connection));
+    return inScope(connection, () -> writingNothing(connection, () -> planInScope(connection)));
   }
 
   /**
@@ -97,7 +97,19 @@ public final class LiquibaseMigration {
    * @param dryRun print the SQL that would record them, and write nothing
    */
   public MigrationOutcome markApplied(Connection connection, String upTo, boolean dryRun) {
-    return inScope(connection, () -> markAppliedInScope(connection, upTo, dryRun));
+    return inScope(connection, dryRun
+        ? () -> writingNothing(connection, () -> markAppliedInScope(connection, upTo, true))
+        : () -> markAppliedInScope(connection, upTo, false));
+  }
+
+  private static MigrationOutcome writingNothing(Connection connection,
+      Scope.ScopedRunnerWithReturn<MigrationOutcome> dryRun) throws Exception {
+    DryRunHistoryTable table = DryRunHistoryTable.before(connection);
+    try {
+      return dryRun.run();
+    } finally {
+      table.dropIfCreatedEmpty(connection);
+    }
   }
 
   /**

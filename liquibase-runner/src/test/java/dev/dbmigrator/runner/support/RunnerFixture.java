@@ -61,6 +61,20 @@ public final class RunnerFixture {
         connectBudget);
   }
 
+  /** A runner as LocalMain wires it: it accepts the local trigger, and skips the stack gate. */
+  public MigrationRunner localRunner(ChangelogFolder changelog, String secretJson) {
+    return new MigrationRunner(
+        new TriggerParser(dev.dbmigrator.runner.local.LocalTriggerAccess.WATCHED, true),
+        trigger -> gate.check(trigger),
+        () -> DatabaseSecret.fromJson(secretJson),
+        new DatabaseConnector("disable", Duration.ofSeconds(10)),
+        changelog,
+        new ResultRecorder(store, events),
+        Clock.systemUTC(),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(3));
+  }
+
   /** The captured UPDATE_COMPLETE event of the watched stack. */
   public static JsonNode updateComplete() {
     return fixture("stack-update-complete.captured.json");
