@@ -100,7 +100,8 @@ public final class MigrationRunner {
     }
     MigrationResult recorded = recorder.record(result);
     LOG.info("run {} finished: {} {} ({} applied, {} pending) in {} ms", recorded.runId(), recorded.status(),
-        recorded.reason() == null ? "" : recorded.reason(), recorded.applied().count(), recorded.pending().count(),
+        recorded.reason() == null ? "" : recorded.reason(), recorded.applied().count(),
+        recorded.pending().known() ? recorded.pending().count() : "unknown",
         recorded.durationMs());
     return recorded;
   }
