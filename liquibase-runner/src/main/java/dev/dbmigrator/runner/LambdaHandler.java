@@ -50,7 +50,7 @@ public final class LambdaHandler implements RequestStreamHandler {
         EndpointOverride.apply(new SecretsManagerSecretSource(secretsManager, config.secretArn()),
             config.hostOverride(), config.portOverride()),
         new DatabaseConnector(config.sslMode(), config.connectTimeout()),
-        new ChangelogFolder(config.changelogDir()),
+        new ChangelogFolder(config.changelogDir(), config.changelogFile()),
         new ResultRecorder(
             new SsmResultStore(ssm, config.resultParameterName()),
             new EventBridgePublisher(events, config.eventBusName(), config.eventSource())),
@@ -58,7 +58,8 @@ public final class LambdaHandler implements RequestStreamHandler {
         config.lockWaitBudget(),
         config.connectBudget())
         .withTimeReserve(config.timeReserve())
-        .withFilter(config.filter());
+        .withFilter(config.filter())
+        .withParameters(config.changelogParameters());
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.dbmigrator.runner.gate.StackGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.Deadline;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
-import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.migration.MigrationOutcome;
 import dev.dbmigrator.runner.recording.RecordingException;
 import dev.dbmigrator.runner.recording.ResultRecorder;
@@ -61,6 +60,8 @@ public final class MigrationRunner {
   private final ResumingConnector resumingConnector;
   private Duration timeReserve;
   private LiquibaseMigration.Filter filter = LiquibaseMigration.Filter.NONE;
+  private java.util.Map<String, String> parameters = java.util.Map.of();
+  private MarkAppliedRequest markApplied;
 
   public MigrationRunner(TriggerParser parser, StackGate gate, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
@@ -99,7 +100,8 @@ public final class MigrationRunner {
     }
     MigrationResult recorded = recorder.record(result);
     LOG.info("run {} finished: {} {} ({} applied, {} pending) in {} ms", recorded.runId(), recorded.status(),
-        recorded.reason() == null ? "" : recorded.reason(), recorded.applied().count(), recorded.pending().count(),
+        recorded.reason() == null ? "" : recorded.reason(), recorded.applied().count(),
+        recorded.pending().known() ? recorded.pending().count() : "unknown",
         recorded.durationMs());
     return recorded;
   }
@@ -134,8 +136,13 @@ public final class MigrationRunner {
     }
     MigrationOutcome outcome;
     try {
-      LiquibaseMigration migration = new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve, filter);
-      outcome = trigger.dryRun() ? migration.plan(connection) : migration.update(connection);
+      LiquibaseMigration migration =
+          new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve, filter, parameters);
+      if (markApplied != null && trigger.type() == Trigger.Type.LOCAL) {
+        outcome = migration.markApplied(connection, markApplied.upTo(), trigger.dryRun());
+      } else {
+        outcome = trigger.dryRun() ? migration.plan(connection) : migration.update(connection);
+      }
     } finally {
       closeQuietly(connection);
     }
@@ -155,6 +162,25 @@ public final class MigrationRunner {
   /** How much of the invocation's time to keep: no changeset starts once less than this is left. */
   public MigrationRunner withTimeReserve(Duration reserve) {
     this.timeReserve = reserve;
+    return this;
+  }
+
+  /** Explicit changelog parameters: with the changelog's own properties, all that {@code ${…}} resolves to. */
+  public MigrationRunner withParameters(java.util.Map<String, String> parameters) {
+    this.parameters = java.util.Map.copyOf(parameters);
+    return this;
+  }
+
+  /**
+   * Makes a LOCAL run mark changesets as applied without running them (Liquibase's changelog-sync) in place of
+   * update. Only a person asks for this, on a workstation; no event can.
+   *
+   * @param upTo {@code file::id::author} of the last changeset to mark, or null for every pending one
+   */
+  public record MarkAppliedRequest(String upTo) {}
+
+  public MigrationRunner withMarkApplied(MarkAppliedRequest request) {
+    this.markApplied = request;
     return this;
   }
 
@@ -197,7 +223,7 @@ public final class MigrationRunner {
           database,
           new ChangelogInfo(changelog.masterFile(), changelog.checksum(), total),
           ChangesetList.of(outcome == null ? List.of() : outcome.applied()),
-          ChangesetList.of(outcome == null ? List.of() : outcome.pending()),
+          outcome == null ? ChangesetList.UNKNOWN : ChangesetList.ofKnown(outcome.pending()),
           outcome == null ? null : outcome.failedChangeset(),
           MILLIS_UTC.format(startedAt),
           MILLIS_UTC.format(finishedAt),

@@ -1,5 +1,8 @@
 package dev.dbmigrator.runner;
 
+import dev.dbmigrator.runner.config.ChangelogParameters;
+import dev.dbmigrator.runner.config.ForeignLiquibaseSettings;
+import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.trigger.WatchedStacks;
 import java.nio.file.Path;
@@ -17,15 +20,21 @@ public record RunnerConfig(
     String eventSource,
     WatchedStacks watchedStacks,
     Path changelogDir,
+    String changelogFile,
     String sslMode,
     Duration connectTimeout,
     Duration lockWaitBudget,
     Duration connectBudget,
     Duration timeReserve,
     LiquibaseMigration.Filter filter,
+    Map<String, String> changelogParameters,
     String hostOverride,
     Integer portOverride) {
 
+  /**
+   * @throws IllegalStateException for a missing or malformed setting, or a Liquibase setting of its own
+   *     ({@code LIQUIBASE_*}), which the runner refuses rather than honours in part
+   */
   public static RunnerConfig fromEnvironment(Map<String, String> env) {
     List<String> missing = new ArrayList<>();
     for (String key : List.of("DB_SECRET_ARN", "DATABASE_NAME", "RESULT_PARAMETER_NAME", "EVENT_BUS_NAME",
@@ -37,7 +46,16 @@ public record RunnerConfig(
     if (!missing.isEmpty()) {
       throw new IllegalStateException("the runner is misconfigured: set the environment variable(s) " + missing);
     }
+    ForeignLiquibaseSettings.refuse(env, System.getProperties());
     Path changelogDir = Path.of(env.getOrDefault("CHANGELOG_DIR", "/var/task/changelog"));
+    String changelogFile = blankToNull(env.get("CHANGELOG_FILE")) == null
+        ? ChangelogFolder.DEFAULT_MASTER_FILE : env.get("CHANGELOG_FILE").trim();
+    Map<String, String> parameters;
+    try {
+      parameters = ChangelogParameters.fromJson(env.get(ChangelogParameters.ENV));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("the runner is misconfigured: " + e.getMessage(), e);
+    }
     return new RunnerConfig(
         env.get("DB_SECRET_ARN"),
         env.get("DATABASE_NAME"),
@@ -46,12 +64,14 @@ public record RunnerConfig(
         env.getOrDefault("EVENT_SOURCE", "db-migrator"),
         WatchedStacks.parse(env.get("WATCHED_STACKS")),
         changelogDir,
+        changelogFile,
         env.getOrDefault("DB_SSL_MODE", "require"),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("DB_CONNECT_TIMEOUT_SECONDS", "30"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("LOCK_WAIT_BUDGET_SECONDS", "60"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("CONNECT_BUDGET_SECONDS", "90"))),
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("TIME_RESERVE_SECONDS", "60"))),
-        new LiquibaseMigration.Filter(blankToNull(env.get("LIQUIBASE_CONTEXTS")), blankToNull(env.get("LIQUIBASE_LABELS"))),
+        new LiquibaseMigration.Filter(blankToNull(env.get("CHANGELOG_CONTEXTS")), blankToNull(env.get("CHANGELOG_LABELS"))),
+        parameters,
         blankToNull(env.get("DB_HOST")),
         blankToNull(env.get("DB_PORT")) == null ? null : Integer.valueOf(env.get("DB_PORT").trim()));
   }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbmigrator.runner.MigrationRunner;
 import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.config.ChangelogParameters;
+import dev.dbmigrator.runner.config.ForeignLiquibaseSettings;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
+import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.recording.RecordingException;
 import dev.dbmigrator.runner.recording.ResultRecorder;
 import dev.dbmigrator.runner.result.MigrationResult;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,8 +33,10 @@ import java.util.Map;
  * <p>Exit codes: 0 for SUCCEEDED, SKIPPED and PLANNED; 1 for FAILED; 2 for a usage error.
  */
 public final class LocalMain {
-  private static final String USAGE = "usage: LocalMain (--event FILE --watched STACK_IDS | --local [--dry-run])"
-      + " [--changelog DIR] [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
+  private static final String USAGE = "usage: LocalMain (--event FILE --watched STACK_IDS"
+      + " | --local [--dry-run] [--mark-applied [--to-changeset FILE::ID::AUTHOR]])"
+      + " [--changelog DIR] [--changelog-file FILE] [--contexts EXPR] [--labels EXPR]"
+      + " [--parameter NAME=VALUE]... [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
 
   private LocalMain() {}
 
@@ -40,9 +46,14 @@ public final class LocalMain {
 
   static int run(String[] args) {
     Map<String, String> options;
+    Map<String, String> parameters = new LinkedHashMap<>();
+    ChangelogFolder changelog;
     try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
+      ForeignLiquibaseSettings.refuse(System.getenv(), System.getProperties());
+      options = parse(args, parameters);
+      changelog = new ChangelogFolder(Path.of(options.getOrDefault("--changelog", "changelog")),
+          options.getOrDefault("--changelog-file", ChangelogFolder.DEFAULT_MASTER_FILE));
+    } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println(e.getMessage());
       System.err.println(USAGE);
       return 2;
@@ -73,11 +84,16 @@ public final class LocalMain {
         new EventStatusGate(),
         () -> DatabaseSecret.fromJson(secretJson),
         new DatabaseConnector(options.getOrDefault("--ssl-mode", "prefer"), Duration.ofSeconds(30)),
-        new ChangelogFolder(Path.of(options.getOrDefault("--changelog", "changelog"))),
+        changelog,
         new ResultRecorder(
             new FileResultStore(Path.of(options.getOrDefault("--result-file", ".local/last-result.json"))),
             new StderrEventPublisher("db-migrator", System.err)),
-        Clock.systemUTC());
+        Clock.systemUTC())
+        .withFilter(new LiquibaseMigration.Filter(options.get("--contexts"), options.get("--labels")))
+        .withParameters(parameters);
+    if (options.containsKey("--mark-applied")) {
+      runner.withMarkApplied(new MigrationRunner.MarkAppliedRequest(options.get("--to-changeset")));
+    }
     try {
       MigrationResult result = runner.run(event);
       System.out.println(ResultJson.toJson(result));
@@ -97,14 +113,19 @@ public final class LocalMain {
     }
   }
 
-  private static Map<String, String> parse(String[] args) {
+  private static Map<String, String> parse(String[] args, Map<String, String> parameters) {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String key = args[i];
-      if (key.equals("--local") || key.equals("--dry-run")) {
+      if (key.equals("--local") || key.equals("--dry-run") || key.equals("--mark-applied")) {
         options.put(key, "true");
-      } else if (key.matches("--(event|watched|changelog|result-file|ssl-mode)") && i + 1 < args.length) {
-        options.put(key, args[++i]);
+      } else if (key.equals("--parameter") && i + 1 < args.length) {
+        ChangelogParameters.addAssignment(parameters, args[++i]);
+      } else if (key.matches("--(event|watched|changelog|changelog-file|contexts|labels|to-changeset|result-file"
+          + "|ssl-mode)") && i + 1 < args.length) {
+        if (options.put(key, args[++i]) != null) {
+          throw new IllegalArgumentException(key + " is given twice");
+        }
       } else {
         throw new IllegalArgumentException("unknown or incomplete option: " + key);
       }
@@ -118,6 +139,12 @@ public final class LocalMain {
     }
     if (!local && options.containsKey("--dry-run")) {
       throw new IllegalArgumentException("--dry-run goes with --local; a replay event carries its own dryRun");
+    }
+    if (!local && options.containsKey("--mark-applied")) {
+      throw new IllegalArgumentException("--mark-applied goes with --local: only a person marks changesets applied");
+    }
+    if (options.containsKey("--to-changeset") && !options.containsKey("--mark-applied")) {
+      throw new IllegalArgumentException("--to-changeset goes with --mark-applied");
     }
     return options;
   }

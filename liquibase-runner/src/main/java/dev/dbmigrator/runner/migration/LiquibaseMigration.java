@@ -10,12 +10,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import liquibase.Contexts;
-import liquibase.LabelExpression;
-import liquibase.Liquibase;
+import java.util.stream.Collectors;
 import liquibase.Scope;
+import liquibase.changelog.ChangeLogParameters;
+import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
+import liquibase.changelog.visitor.ChangeExecListener;
 import liquibase.command.CommandScope;
+import liquibase.command.core.ChangelogSyncCommandStep;
+import liquibase.command.core.ChangelogSyncSqlCommandStep;
 import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.UpdateSqlCommandStep;
 import liquibase.command.core.helpers.ChangeExecListenerCommandStep;
@@ -29,7 +32,12 @@ import liquibase.exception.ValidationFailedException;
 import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.ui.LoggerUIService;
 
-/** Runs Liquibase {@code update} for one changelog folder over an open connection. */
+/**
+ * Runs Liquibase for one changelog folder over an open connection: {@code update}, a dry run, or marking
+ * changesets as applied. Every path starts from {@link #open}: the one place that builds the Database and parses
+ * the changelog, with the run's contexts, labels and explicit parameters set before parsing. {@link #runUpdate}
+ * is the one place that runs {@code update}.
+ */
 public final class LiquibaseMigration {
   static {
     LiquibaseLogging.route();
@@ -38,8 +46,8 @@ public final class LiquibaseMigration {
   private final ChangelogFolder folder;
   private final Duration lockWaitBudget;
   private final TimeBudget timeBudget;
-
   private final Filter filter;
+  private final Map<String, String> parameters;
 
   /** Liquibase contexts and label expression; null for none. */
   public record Filter(String contexts, String labels) {
@@ -47,13 +55,23 @@ public final class LiquibaseMigration {
   }
 
   public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget) {
-    this(folder, lockWaitBudget, Deadline.NONE, Duration.ZERO, Filter.NONE);
+    this(folder, lockWaitBudget, Deadline.NONE, Duration.ZERO, Filter.NONE, Map.of());
   }
 
   public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget, Deadline deadline, Duration reserve,
       Filter filter) {
+    this(folder, lockWaitBudget, deadline, reserve, filter, Map.of());
+  }
+
+  /**
+   * @param parameters the changelog parameters given explicitly; with the changelog's own properties, the only
+   *     values {@code ${…}} resolves to (never environment variables or system properties)
+   */
+  public LiquibaseMigration(ChangelogFolder folder, Duration lockWaitBudget, Deadline deadline, Duration reserve,
+      Filter filter, Map<String, String> parameters) {
     this.folder = folder;
     this.filter = filter;
+    this.parameters = Map.copyOf(parameters);
     this.lockWaitBudget = lockWaitBudget;
     this.timeBudget = new TimeBudget(deadline, reserve);
   }
@@ -67,7 +85,30 @@ public final class LiquibaseMigration {
    * applied; DATABASECHANGELOG is only read.
    */
   public MigrationOutcome plan(Connection connection) {
-    return inScope(connection, () -> planInScope(connection));
+    return inScope(connection, () -> writingNothing(connection, () -> planInScope(connection)));
+  }
+
+  /**
+   * Liquibase's changelog-sync: records pending changesets in DATABASECHANGELOG as applied without running them,
+   * for a schema built by hand or by another tool. Never automatic; only a person asks for it.
+   *
+   * @param upTo {@code file::id::author} of the last changeset to mark, or null for all pending ones
+   * @param dryRun print the SQL that would record them, and write nothing
+   */
+  public MigrationOutcome markApplied(Connection connection, String upTo, boolean dryRun) {
+    return inScope(connection, dryRun
+        ? () -> writingNothing(connection, () -> markAppliedInScope(connection, upTo, true))
+        : () -> markAppliedInScope(connection, upTo, false));
+  }
+
+  private static MigrationOutcome writingNothing(Connection connection,
+      Scope.ScopedRunnerWithReturn<MigrationOutcome> dryRun) throws Exception {
+    DryRunHistoryTable table = DryRunHistoryTable.before(connection);
+    try {
+      return dryRun.run();
+    } finally {
+      table.dropIfCreatedEmpty(connection);
+    }
   }
 
   /**
@@ -78,10 +119,9 @@ public final class LiquibaseMigration {
     try (SessionLock lock = SessionLock.await(connection, lockWaitBudget)) {
       return Scope.child(scopeValues(), work);
     } catch (SessionLock.LockTimeoutException e) {
-      return new MigrationOutcome(Reason.LOCK_TIMEOUT, e.getMessage(), null, List.of(), List.of(), null, null, null);
+      return MigrationOutcome.notStarted(Reason.LOCK_TIMEOUT, e.getMessage(), null);
     } catch (Exception e) {
-      return new MigrationOutcome(Reason.INTERNAL, "Liquibase could not start: " + rootMessage(e), null,
-          List.of(), List.of(), null, null, null);
+      return MigrationOutcome.notStarted(Reason.INTERNAL, "Liquibase could not start: " + rootMessage(e), null);
     }
   }
 
@@ -95,98 +135,123 @@ public final class LiquibaseMigration {
     return values;
   }
 
-  /** The database, Liquibase over the changelog folder, and the parsed changelog: what both runs start from. */
-  private record Opened(Database database, Liquibase liquibase, DatabaseChangeLog changeLog, String serverVersion) {}
+  /**
+   * What every run starts from: the Database, the parameters, the changelog parsed with them, and the changesets
+   * this run would apply (read before anything is written).
+   */
+  private record Opened(Database database, ChangeLogParameters parameters, DatabaseChangeLog changeLog,
+      List<ChangeSet> pending, String serverVersion) {
+    int total() {
+      return changeLog.getChangeSets().size();
+    }
+  }
 
-  /** The changelog could not be parsed; carries the INVALID_CHANGELOG outcome to record. */
-  private static final class UnreadableChangelog extends Exception {
+  /** The run cannot start; carries the outcome to record. */
+  private static final class NotOpened extends Exception {
     private final transient MigrationOutcome outcome;
 
-    UnreadableChangelog(MigrationOutcome outcome) {
+    NotOpened(MigrationOutcome outcome) {
       super(outcome.message());
       this.outcome = outcome;
     }
   }
 
+  /**
+   * The one place that builds Liquibase's Database over the run's connection: a connection whose commits
+   * {@link AtomicChangesets} can hold, so a changeset and its history row commit together.
+   */
+  private static Database database(Connection connection) throws Exception {
+    return DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new HeldCommitConnection(connection));
+  }
+
   private Opened open(Connection connection) throws Exception {
-    Database database = DatabaseFactory.getInstance()
-        .findCorrectDatabaseImplementation(new HeldCommitConnection(connection));
+    Database database = database(connection);
     String serverVersion = serverVersion(connection);
-    Liquibase liquibase = new Liquibase(folder.masterFile(), Scope.getCurrentScope().getResourceAccessor(), database);
+    ChangeLogParameters changeLogParameters = ExplicitParameters.create(database, filter, parameters);
+    DatabaseChangeLog changeLog;
     try {
-      return new Opened(database, liquibase, liquibase.getDatabaseChangeLog(), serverVersion);
+      changeLog = DatabaseChangelogCommandStep.getDatabaseChangeLog(folder.masterFile(), changeLogParameters,
+          database);
     } catch (Exception e) {
-      throw new UnreadableChangelog(new MigrationOutcome(Reason.INVALID_CHANGELOG,
-          "the changelog cannot be read: " + rootMessage(e), null, List.of(), List.of(), null, serverVersion, null));
+      throw new NotOpened(MigrationOutcome.notStarted(Reason.INVALID_CHANGELOG,
+          "the changelog cannot be read: " + oneLine(rootMessage(e)), serverVersion));
     }
+    List<ChangeSet> pending;
+    try {
+      pending = PendingChangesets.of(changeLog, database, filter);
+    } catch (Exception e) {
+      Failure failure = classify(e);
+      throw new NotOpened(new MigrationOutcome(failure.reason(), failure.message(), changeLog.getChangeSets().size(),
+          List.of(), null, null, serverVersion, null));
+    }
+    Opened opened = new Opened(database, changeLogParameters, changeLog, pending, serverVersion);
+    refuseUnresolvedParameters(opened);
+    return opened;
+  }
+
+  /** A changeset selected for this run that still holds a {@code ${…}} fails the run before anything runs. */
+  private void refuseUnresolvedParameters(Opened opened) throws NotOpened {
+    Map<String, String> unresolved = new UnresolvedPlaceholders(opened.database()).find(opened.pending());
+    if (unresolved.isEmpty()) {
+      return;
+    }
+    String names = unresolved.entrySet().stream()
+        .map(e -> "${" + e.getKey() + "} (first in " + e.getValue() + ")")
+        .collect(Collectors.joining(", "));
+    throw new NotOpened(new MigrationOutcome(Reason.INVALID_CHANGELOG,
+        "the changelog uses parameter(s) that have no value: " + names + "; give each one in CHANGELOG_PARAMETERS"
+            + " (the construct's changelog parameters) or with --parameter NAME=VALUE, or as a property of the"
+            + " changelog. Environment variables and system properties never resolve ${…}. Nothing was applied",
+        opened.total(), List.of(), ids(opened.pending()), null, opened.serverVersion(), null));
   }
 
   private MigrationOutcome planInScope(Connection connection) throws Exception {
     Opened opened;
     try {
       opened = open(connection);
-    } catch (UnreadableChangelog e) {
+    } catch (NotOpened e) {
       return e.outcome;
     }
-    Database database = opened.database();
-    Liquibase liquibase = opened.liquibase();
-    DatabaseChangeLog changeLog = opened.changeLog();
-    String serverVersion = opened.serverVersion();
     ByteArrayOutputStream sql = new ByteArrayOutputStream();
     try {
       new CommandScope(UpdateSqlCommandStep.COMMAND_NAME)
-          .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+          .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, opened.database())
           .addArgumentValue(UpdateSqlCommandStep.CHANGELOG_FILE_ARG, folder.masterFile())
           .addArgumentValue(UpdateSqlCommandStep.CONTEXTS_ARG, filter.contexts())
           .addArgumentValue(UpdateSqlCommandStep.LABEL_FILTER_ARG, filter.labels())
-          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, changeLog)
+          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, opened.changeLog())
+          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_PARAMETERS, opened.parameters())
           .setOutput(sql)
           .execute();
     } catch (Exception e) {
       Failure failure = classify(e);
-      return new MigrationOutcome(failure.reason(), failure.message(), changeLog.getChangeSets().size(), List.of(),
-          pending(liquibase), null, serverVersion, null);
+      return new MigrationOutcome(failure.reason(), failure.message(), opened.total(), List.of(),
+          ids(opened.pending()), null, opened.serverVersion(), null);
     }
-    // On a database never migrated, Liquibase's own listing would create its tables: a dry run must not.
-    List<String> pending = hasChangelogTable(connection)
-        ? pending(liquibase)
-        : changeLog.getChangeSets().stream().map(ChangesetIds::of).toList();
+    List<String> pending = ids(opened.pending());
     return new MigrationOutcome(Reason.DRY_RUN, "dry run: " + pending.size()
-        + " changeset(s) would be applied; nothing was applied", changeLog.getChangeSets().size(), List.of(),
-        pending, null, serverVersion, sql.toString(StandardCharsets.UTF_8));
+        + " changeset(s) would be applied; nothing was applied", opened.total(), List.of(), pending, null,
+        opened.serverVersion(), sql.toString(StandardCharsets.UTF_8));
   }
 
   private MigrationOutcome updateInScope(Connection connection) throws Exception {
     Opened opened;
     try {
       opened = open(connection);
-    } catch (UnreadableChangelog e) {
+    } catch (NotOpened e) {
       return e.outcome;
     }
-    Database database = opened.database();
-    Liquibase liquibase = opened.liquibase();
-    DatabaseChangeLog changeLog = opened.changeLog();
-    String serverVersion = opened.serverVersion();
-    int total = changeLog.getChangeSets().size();
     String interrupted = InterruptedChangesets.check(connection);
     if (interrupted != null) {
-      return new MigrationOutcome(Reason.INTERRUPTED_CHANGESET, interrupted, total, List.of(), pending(liquibase),
-          null, serverVersion, null);
+      return new MigrationOutcome(Reason.INTERRUPTED_CHANGESET, interrupted, opened.total(), List.of(),
+          ids(opened.pending()), null, opened.serverVersion(), null);
     }
 
     AppliedChangesetRecorder recorder = new AppliedChangesetRecorder(timeBudget);
     Reason reason = null;
     String message;
     try {
-      new CommandScope(UpdateCommandStep.COMMAND_NAME)
-          .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-          .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, folder.masterFile())
-          .addArgumentValue(UpdateCommandStep.CONTEXTS_ARG, filter.contexts())
-          .addArgumentValue(UpdateCommandStep.LABEL_FILTER_ARG, filter.labels())
-          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, changeLog)
-          .addArgumentValue(ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG, recorder)
-          .setOutput(OutputStream.nullOutputStream())
-          .execute();
+      runUpdate(opened, recorder);
       message = recorder.applied().isEmpty()
           ? "the database is up to date"
           : "applied " + recorder.applied().size() + " changeset(s)";
@@ -195,22 +260,82 @@ public final class LiquibaseMigration {
       reason = failure.reason();
       message = failure.message();
     } finally {
-      AtomicChangesets.abandonHeld(database);
+      AtomicChangesets.abandonHeld(opened.database());
     }
-    List<String> pending = pending(liquibase);
+    List<String> pending = null;
+    try {
+      pending = ids(PendingChangesets.of(opened.changeLog(), opened.database(), filter));
+    } catch (Exception e) {
+      // The connection may be gone (the failure that ended the update): the count is unknown, not zero.
+      message += "; the pending changesets could not be listed afterwards (" + oneLine(rootMessage(e)) + ")";
+    }
     String failed = reason == Reason.CHANGESET_FAILED ? recorder.failed() : null;
-    return new MigrationOutcome(reason, message, total, recorder.applied(), pending, failed, serverVersion, null);
+    return new MigrationOutcome(reason, message, opened.total(), recorder.applied(), pending, failed,
+        opened.serverVersion(), null);
   }
 
-  private List<String> pending(Liquibase liquibase) {
+  /** The one place that runs Liquibase's {@code update}, over the changelog and parameters of {@link #open}. */
+  private void runUpdate(Opened opened, ChangeExecListener listener) throws Exception {
+    new CommandScope(UpdateCommandStep.COMMAND_NAME)
+        .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, opened.database())
+        .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, folder.masterFile())
+        .addArgumentValue(UpdateCommandStep.CONTEXTS_ARG, filter.contexts())
+        .addArgumentValue(UpdateCommandStep.LABEL_FILTER_ARG, filter.labels())
+        .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, opened.changeLog())
+        .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_PARAMETERS, opened.parameters())
+        .addArgumentValue(ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG, listener)
+        .setOutput(OutputStream.nullOutputStream())
+        .execute();
+  }
+
+  private MigrationOutcome markAppliedInScope(Connection connection, String upTo, boolean dryRun) throws Exception {
+    Opened opened;
     try {
-      return liquibase.listUnrunChangeSets(new Contexts(filter.contexts()), new LabelExpression(filter.labels()))
-          .stream()
-          .map(ChangesetIds::of).toList();
-    } catch (Exception e) {
-      // The connection may be gone (the failure that ended the update); the counts then cannot be read.
-      return List.of();
+      opened = open(connection);
+    } catch (NotOpened e) {
+      return e.outcome;
     }
+    MarkApplied.Selection selection;
+    try {
+      selection = MarkApplied.select(opened.changeLog(), opened.database(), filter, upTo);
+    } catch (IllegalArgumentException e) {
+      return new MigrationOutcome(Reason.INVALID_CHANGELOG, e.getMessage(), opened.total(), List.of(),
+          ids(opened.pending()), null, opened.serverVersion(), null);
+    }
+    ByteArrayOutputStream sql = new ByteArrayOutputStream();
+    try {
+      new CommandScope(dryRun ? ChangelogSyncSqlCommandStep.COMMAND_NAME : ChangelogSyncCommandStep.COMMAND_NAME)
+          .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, opened.database())
+          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_FILE_ARG, folder.masterFile())
+          .addArgumentValue(DatabaseChangelogCommandStep.CONTEXTS_ARG, filter.contexts())
+          .addArgumentValue(DatabaseChangelogCommandStep.LABEL_FILTER_ARG, filter.labels())
+          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_ARG, selection.changeLog())
+          .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_PARAMETERS, opened.parameters())
+          .setOutput(dryRun ? sql : OutputStream.nullOutputStream())
+          .execute();
+    } catch (Exception e) {
+      Failure failure = classify(e);
+      return new MigrationOutcome(failure.reason(), failure.message(), opened.total(), List.of(),
+          ids(opened.pending()), null, opened.serverVersion(), null);
+    }
+    List<String> marked = ids(selection.toMark());
+    if (dryRun) {
+      return new MigrationOutcome(Reason.DRY_RUN, "dry run of mark-applied: " + marked.size()
+          + " changeset(s) would be recorded as applied without running them; nothing was written",
+          opened.total(), List.of(), marked, null, opened.serverVersion(), sql.toString(StandardCharsets.UTF_8));
+    }
+    List<String> pending = null;
+    String message = "marked " + marked.size() + " changeset(s) as applied without running them (changelog-sync)";
+    try {
+      pending = ids(PendingChangesets.of(opened.changeLog(), opened.database(), filter));
+    } catch (Exception e) {
+      message += "; the pending changesets could not be listed afterwards (" + oneLine(rootMessage(e)) + ")";
+    }
+    return new MigrationOutcome(null, message, opened.total(), marked, pending, null, opened.serverVersion(), null);
+  }
+
+  private static List<String> ids(List<ChangeSet> changeSets) {
+    return changeSets.stream().map(ChangesetIds::of).toList();
   }
 
   private record Failure(Reason reason, String message) {}
@@ -239,14 +364,6 @@ public final class LiquibaseMigration {
       }
     }
     return new Failure(Reason.INTERNAL, "Liquibase failed: " + oneLine(rootMessage(e)));
-  }
-
-  private static boolean hasChangelogTable(Connection connection) throws SQLException {
-    try (var statement = connection.prepareStatement("SELECT to_regclass('databasechangelog') IS NOT NULL");
-        var rows = statement.executeQuery()) {
-      rows.next();
-      return rows.getBoolean(1);
-    }
   }
 
   private static String serverVersion(Connection connection) {

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * What Liquibase did. {@code reason} is null on success. Lists hold changeset ids {@code file::id::author}.
- * {@code totalChangesets} is null when the changelog could not be parsed. {@code plannedSql} is set by dry runs
- * only: the SQL that update would run.
+ * {@code totalChangesets} is null when the changelog could not be parsed, and {@code pending} is null when the
+ * pending changesets could not be listed: unknown, never a guessed zero; the message then says why.
+ * {@code plannedSql} is set by dry runs only: the SQL that the run would execute.
  */
 public record MigrationOutcome(
     Reason reason,
@@ -17,6 +18,11 @@ public record MigrationOutcome(
     String failedChangeset,
     String serverVersion,
     String plannedSql) {
+
+  /** The run ended before the changelog was read: nothing applied, nothing known about the rest. */
+  static MigrationOutcome notStarted(Reason reason, String message, String serverVersion) {
+    return new MigrationOutcome(reason, message, null, List.of(), null, null, serverVersion, null);
+  }
 
   public boolean succeeded() {
     return reason == null;

@@ -50,12 +50,25 @@ public record MigrationResult(
 
   public record ChangelogInfo(String file, String checksum, Integer totalChangesets) {}
 
-  /** Changeset ids as {@code file::id::author}; {@code truncated} says the list was cut to fit 4 KB. */
-  public record ChangesetList(int count, List<String> changesets, boolean truncated) {
+  /**
+   * Changeset ids as {@code file::id::author}; {@code truncated} says the list was cut to fit 4 KB. {@code count}
+   * is null only for {@code pending}, when the run could not list the pending changesets (the message says why).
+   */
+  public record ChangesetList(Integer count, List<String> changesets, boolean truncated) {
     public static final ChangesetList EMPTY = of(List.of());
+    public static final ChangesetList UNKNOWN = new ChangesetList(null, List.of(), false);
 
     public static ChangesetList of(List<String> ids) {
       return new ChangesetList(ids.size(), List.copyOf(ids), false);
+    }
+
+    /** A list that may not be known: null makes an unknown count, never zero. */
+    public static ChangesetList ofKnown(List<String> ids) {
+      return ids == null ? UNKNOWN : of(ids);
+    }
+
+    public boolean known() {
+      return count != null;
     }
   }
 

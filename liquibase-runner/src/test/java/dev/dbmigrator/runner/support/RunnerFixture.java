@@ -39,16 +39,40 @@ public final class RunnerFixture {
 
   /** @param hostOverride the DB_HOST the Lambda may be given in place of the secret's host */
   public MigrationRunner runner(Path changelog, String secretJson, Duration connectBudget, String hostOverride) {
+    return runner(new ChangelogFolder(changelog), secretJson, connectBudget, hostOverride);
+  }
+
+  /** A runner over a changelog folder with a master file of its own choosing. */
+  public MigrationRunner runner(ChangelogFolder changelog, String secretJson) {
+    return runner(changelog, secretJson, Duration.ofSeconds(3), null);
+  }
+
+  public MigrationRunner runner(ChangelogFolder changelog, String secretJson, Duration connectBudget,
+      String hostOverride) {
     return new MigrationRunner(
         new TriggerParser(WatchedStacks.parse(WATCHED_STACK_ID)),
         trigger -> gate.check(trigger),
         EndpointOverride.apply(() -> DatabaseSecret.fromJson(secretJson), hostOverride, null),
         new DatabaseConnector("disable", Duration.ofSeconds(10)),
-        new ChangelogFolder(changelog),
+        changelog,
         new ResultRecorder(store, events),
         Clock.systemUTC(),
         Duration.ofSeconds(60),
         connectBudget);
+  }
+
+  /** A runner as LocalMain wires it: it accepts the local trigger, and skips the stack gate. */
+  public MigrationRunner localRunner(ChangelogFolder changelog, String secretJson) {
+    return new MigrationRunner(
+        new TriggerParser(dev.dbmigrator.runner.local.LocalTriggerAccess.WATCHED, true),
+        trigger -> gate.check(trigger),
+        () -> DatabaseSecret.fromJson(secretJson),
+        new DatabaseConnector("disable", Duration.ofSeconds(10)),
+        changelog,
+        new ResultRecorder(store, events),
+        Clock.systemUTC(),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(3));
   }
 
   /** The captured UPDATE_COMPLETE event of the watched stack. */
