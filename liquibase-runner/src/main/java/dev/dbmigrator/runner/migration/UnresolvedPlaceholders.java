@@ -48,11 +48,12 @@ final class UnresolvedPlaceholders {
       Set<String> names = new LinkedHashSet<>();
       Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
       for (Change change : changeSet.getChanges()) {
-        scan(change, names, seen);
         try {
+          scan(change, names, seen);
           scanLazyText(change, names);
         } catch (RuntimeException unreadable) {
-          // A missing or unreadable file: Liquibase's validation reports it, with its own clear message.
+          // A missing file, or a change whose getters need the database: Liquibase's own validation and
+          // execution report those, with their own clear messages.
         }
       }
       if (changeSet.getPreconditions() != null) {
