@@ -10,12 +10,16 @@
  *   tsx scripts/build.ts --runner-only   the runner's jars (and THIRD-PARTY.txt)
  */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runnerJarsOutdated } from '../cli/local/runner-jars';
 import { PACKAGE_ROOT } from '../infra/package-assets';
 import { buildReplayBundle } from './build/replay-bundle';
 import { buildRunnerLayer, layerLicences } from './build/runner-layer';
 import { writeThirdParty } from './build/third-party';
+
+/** What tsc writes under dist/ (the rest of dist/ is the prebuilt Lambda code). */
+const COMPILED_DIRS = ['infra', 'cli', 'handlers', 'contracts'];
 
 const log = (line: string): void => void process.stderr.write(`build: ${line}\n`);
 
@@ -24,6 +28,8 @@ async function main(argv: string[]): Promise<void> {
   const jars = runnerJarsOutdated() ? buildRunnerLayer(log) : (log('runner: jars up to date'), layerLicences());
   if (!runnerOnly) {
     log('compiling the construct and the CLI (tsconfig.build.json)');
+    // From scratch: a module deleted from the source must not linger in the package.
+    for (const dir of COMPILED_DIRS) rmSync(join(PACKAGE_ROOT, 'dist', dir), { recursive: true, force: true });
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(PACKAGE_ROOT, 'tsconfig.build.json')], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });

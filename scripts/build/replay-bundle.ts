@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { PACKAGE_ROOT, REPLAY_HANDLER_DIR } from '../../infra/package-assets';
@@ -15,10 +15,11 @@ export interface BundledPackage {
  * Not minified, so that a stack trace in the function's log reads as the source does.
  */
 export async function buildReplayBundle(log: (line: string) => void): Promise<BundledPackage[]> {
-  rmSync(REPLAY_HANDLER_DIR, { recursive: true, force: true });
+  const outfile = join(REPLAY_HANDLER_DIR, 'index.js');
   const result = await build({
     entryPoints: [join(PACKAGE_ROOT, 'handlers', 'replay.ts')],
-    outfile: join(REPLAY_HANDLER_DIR, 'index.js'),
+    outfile,
+    write: false,
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -27,8 +28,19 @@ export async function buildReplayBundle(log: (line: string) => void): Promise<Bu
     legalComments: 'none',
     logLevel: 'warning',
   });
+  const [bundle] = result.outputFiles;
+  // Replaced in one rename, and only when it changed: a synth running meanwhile (the test suite) never reads a
+  // half-written bundle, and the folder holds index.js alone, the asset's whole content.
+  mkdirSync(REPLAY_HANDLER_DIR, { recursive: true });
+  if (!existsSync(outfile) || !readFileSync(outfile).equals(Buffer.from(bundle.contents))) {
+    writeFileSync(`${outfile}.tmp`, bundle.contents);
+    renameSync(`${outfile}.tmp`, outfile);
+  }
+  for (const name of readdirSync(REPLAY_HANDLER_DIR)) {
+    if (name !== 'index.js') rmSync(join(REPLAY_HANDLER_DIR, name), { recursive: true, force: true });
+  }
   const packages = bundledPackages(Object.keys(result.metafile.inputs));
-  log(`replay handler: ${join(REPLAY_HANDLER_DIR, 'index.js')} (${packages.length} npm packages bundled)`);
+  log(`replay handler: ${outfile} (${packages.length} npm packages bundled)`);
   return packages;
 }
 
