@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { COMMANDS, requestedCommands } from './commands/catalogue';
 import { type CliDeps, defaultDeps } from './lib/cli-deps';
 import { CommandRunner } from './lib/command-runner';
@@ -20,6 +20,11 @@ export function buildProgram(runner: CommandRunner, load: (name: string) => bool
       writeErr: (text) => void streams.stderr.write(text),
     })
     .exitOverride()
+    // Every command takes options; a command not loaded has none registered yet, so the list says so itself.
+    .configureHelp({
+      subcommandTerm: (command) =>
+        (COMMANDS.some((entry) => entry.name === command.name()) ? `${command.name()} [options]` : new Help().subcommandTerm(command)),
+    })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `${exitCodesHelp()}\n\nRun \`db-migrator <command> --help\` for a command's options.`);
   for (const entry of COMMANDS) {

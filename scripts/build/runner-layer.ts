@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUNNER_LAYER_DIR, RUNNER_LIB_DIR, RUNNER_SOURCE_DIR } from '../../infra/package-assets';
 
@@ -31,9 +31,13 @@ export function buildRunnerLayer(log: (line: string) => void): JarLicence[] {
 
   const jars = readdirSync(join(MAVEN_LAYOUT, 'lib')).filter((name) => name.endsWith('.jar')).sort();
   if (jars.length === 0) throw new Error(`the Maven build produced no jars in ${join(MAVEN_LAYOUT, 'lib')}`);
+  // Laid out beside the old layer, then swapped in: a synth running meanwhile sees one whole set of jars.
+  const next = `${RUNNER_LAYER_DIR}.next`;
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(join(next, 'java', 'lib'), { recursive: true });
+  for (const jar of jars) copyFileSync(join(MAVEN_LAYOUT, 'lib', jar), join(next, 'java', 'lib', jar));
   rmSync(RUNNER_LAYER_DIR, { recursive: true, force: true });
-  mkdirSync(RUNNER_LIB_DIR, { recursive: true });
-  for (const jar of jars) copyFileSync(join(MAVEN_LAYOUT, 'lib', jar), join(RUNNER_LIB_DIR, jar));
+  renameSync(next, RUNNER_LAYER_DIR);
   log(`runner: ${jars.length} jars in ${RUNNER_LIB_DIR}`);
   return matchLicences(jars, readFileSync(join(MAVEN_LAYOUT, 'THIRD-PARTY.txt'), 'utf8'));
 }
