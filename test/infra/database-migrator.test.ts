@@ -246,6 +246,12 @@ describe('the Lambda code: all prebuilt, each a folder asset', () => {
     ]));
   });
 
+  test('a missing changelogDir (a JavaScript app can omit it) fails at synth, naming the prop', () => {
+    expect(() => migrator(fixture(), { changelogDir: undefined })).toThrow(
+      'UserApp/Migrator: changelogDir is required: the folder that holds your db.changelog-master.yaml',
+    );
+  });
+
   test('more than four extraLayers fail at synth: Lambda allows five in all', () => {
     const f = fixture();
     const layers = [1, 2, 3, 4, 5].map((n) =>
