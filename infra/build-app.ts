@@ -1,8 +1,12 @@
+import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { readAppSettings } from './app-context';
 import { DatabaseStack } from './database-stack';
 import { MigratorStack } from './migrator-stack';
 import { NetworkStack } from './network-stack';
+
+/** The demo's changelog (schema `demo`, table `demo.users`), at the root of this repository. */
+export const DEMO_CHANGELOG_DIR = path.resolve(__dirname, '..', 'changelog');
 
 export interface BuildAppOptions {
   /** @default - environment-agnostic stacks */
@@ -45,6 +49,7 @@ export function buildApp(app: cdk.App, options: BuildAppOptions = {}): DbMigrato
     securityGroup: network.migratorSecurityGroup,
     database,
     databaseName: settings.databaseName,
+    changelogDir: DEMO_CHANGELOG_DIR,
     extraWatchedStacks: settings.watchedStacks,
     alertEmails: settings.alertEmails,
   });

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -9,7 +8,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -20,11 +18,9 @@ import { Construct } from 'constructs';
 import { failureAlertMessage, MigrationAlerts } from './migration-alerts';
 import * as check from './migrator-validation';
 import { acknowledge, nagResourceText } from './nag';
-import { runnerCode } from './runner-code';
+import { changelogCode, replayHandlerCode, RUNNER_CHANGELOG_DIR, runnerLayerCode } from './runner-code';
 import { resolveWatchedStacks, type WatchedStack } from './watched-stacks';
 
-/** The folder of the changelog that ships with this project. */
-export const DEFAULT_CHANGELOG_DIR = path.resolve(__dirname, '..', 'changelog');
 export const DEFAULT_EVENT_BUS_NAME = 'db-migrator';
 /** The `source` of the runner's completion events. */
 export const EVENT_SOURCE = 'db-migrator';
@@ -34,9 +30,9 @@ export const FAILED_DETAIL_TYPE = 'Database Migration Failed';
 /** The statuses that trigger a run. Whether it then migrates is the runner's gate's call, not the rule's. */
 export const TRIGGER_STATUSES = ['CREATE_COMPLETE', 'UPDATE_COMPLETE'];
 
-const RUNNER_HANDLER = 'dev.dbmigrator.runner.LambdaHandler::handleRequest';
-const RUNNER_CHANGELOG_DIR = '/var/task/changelog';
-const REPLAY_ENTRY = path.resolve(__dirname, '..', 'handlers', 'replay.ts');
+export const RUNNER_HANDLER = 'dev.dbmigrator.runner.LambdaHandler::handleRequest';
+/** Lambda's limit of layers per function; the runner's own layer takes one. */
+const MAX_LAYERS = 5;
 
 export interface DatabaseMigratorProps {
   /** The VPC of the database. */
@@ -73,12 +69,19 @@ export interface DatabaseMigratorProps {
   /** The database the changelog migrates. */
   readonly databaseName: string;
   /**
-   * A folder holding `db.changelog-master.yaml` and the files it includes. It ships inside the runner's
-   * package; a changed changelog means a new deploy of the runner.
-   *
-   * @default - the `changelog/` folder of this project
+   * Your changelog: a folder holding `db.changelog-master.yaml` and the files it includes (a relative path is
+   * taken from where `cdk` runs). The folder is the runner function's whole code, at /var/task: a changelog
+   * edit deploys kilobytes, while the runner's jars stay in their layer.
    */
-  readonly changelogDir?: string;
+  readonly changelogDir: string;
+  /**
+   * More layers for the runner, beside its own: jars under `java/lib/` in a layer (Liquibase extensions, custom
+   * change classes, another JDBC driver) join the runner's classpath, since the java21 runtime puts
+   * `/opt/java/lib/*.jar` on it. At most four (Lambda allows five layers, and the runner's is one).
+   *
+   * @default - none
+   */
+  readonly extraLayers?: lambda.ILayerVersion[];
   /**
    * The stacks whose CREATE_COMPLETE or UPDATE_COMPLETE runs the migration: a `cdk.Stack` of the same app is
    * watched by its exact stack id, a string names a stack outside the app. Keep the migrator's own stack in the
@@ -177,8 +180,10 @@ export interface DatabaseMigratorProps {
 export class DatabaseMigrator extends Construct implements ec2.IConnectable {
   /** The Java runner. */
   readonly function: lambda.Function;
+  /** The runner's jars (`java/lib/*.jar`), prebuilt in the package. */
+  readonly runnerLayer: lambda.LayerVersion;
   /** Resolves a replay request for a watched stack and puts it on the bus. */
-  readonly replayFunction: nodejs.NodejsFunction;
+  readonly replayFunction: lambda.Function;
   /** With `snapStart`, the alias the rules invoke. */
   readonly runnerAlias?: lambda.Alias;
   readonly eventBus: events.IEventBus;
@@ -210,7 +215,11 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     super(scope, id);
     const stack = cdk.Stack.of(this);
 
-    const changelogDir = check.checkChangelogDir(this, props.changelogDir ?? DEFAULT_CHANGELOG_DIR);
+    const changelogDir = check.checkChangelogDir(this, props.changelogDir);
+    const extraLayers = props.extraLayers ?? [];
+    if (extraLayers.length > MAX_LAYERS - 1) {
+      throw check.validationError(this, `extraLayers holds ${extraLayers.length} layers; Lambda allows ${MAX_LAYERS} per function, and the runner's own is one`);
+    }
     check.checkDatabaseName(this, props.databaseName);
     const eventBusName = props.eventBusName ?? DEFAULT_EVENT_BUS_NAME;
     if (!props.eventBus) check.checkEventBusName(this, eventBusName);
@@ -315,6 +324,13 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     if (props.lockWaitBudget) environment.LOCK_WAIT_BUDGET_SECONDS = String(props.lockWaitBudget.toSeconds());
     if (props.connectBudget) environment.CONNECT_BUDGET_SECONDS = String(props.connectBudget.toSeconds());
 
+    this.runnerLayer = new lambda.LayerVersion(this, 'RunnerLayer', {
+      description: 'db-migrator runner: Liquibase, the PostgreSQL driver and the runner (java/lib/*.jar)',
+      code: runnerLayerCode(),
+      compatibleRuntimes: [lambda.Runtime.JAVA_21],
+      compatibleArchitectures: [lambda.Architecture.ARM_64, lambda.Architecture.X86_64],
+    });
+
     const onFailure = new destinations.SqsDestination(this.deadLetterQueue);
     this.function = new lambda.Function(this, 'Runner', {
       description: 'Runs the Liquibase changelog after a watched stack deploys',
@@ -322,7 +338,8 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       // The jars are portable, and Graviton costs less per GB-second.
       architecture: lambda.Architecture.ARM_64,
       handler: RUNNER_HANDLER,
-      code: runnerCode(changelogDir),
+      code: changelogCode(changelogDir),
+      layers: [this.runnerLayer, ...extraLayers],
       role: runnerRole,
       memorySize: props.memorySize ?? 1024,
       timeout,
@@ -374,10 +391,10 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     });
     const replayLogs = this.logGroup('ReplayLogs');
     replayLogs.grantWrite(replayRole);
-    this.replayFunction = new nodejs.NodejsFunction(this, 'Replay', {
+    this.replayFunction = new lambda.Function(this, 'Replay', {
       description: 'Checks a replay request against the watched stacks and puts it on the migrator bus',
-      entry: REPLAY_ENTRY,
-      handler: 'handler',
+      code: replayHandlerCode(),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       role: replayRole,
@@ -387,18 +404,9 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
         EVENT_BUS_NAME: this.eventBus.eventBusName,
         WATCHED_STACKS: watchedList,
         POWERTOOLS_SERVICE_NAME: 'db-migrator-replay',
-        NODE_OPTIONS: '--enable-source-maps',
       },
       logGroup: replayLogs,
       loggingFormat: lambda.LoggingFormat.JSON,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        // Ship the SDK version the tests ran against, not whichever one the runtime has.
-        bundleAwsSDK: true,
-      },
     });
     acknowledge(
       this.replayFunction,

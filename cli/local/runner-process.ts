@@ -1,26 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { PACKAGE_ROOT, RUNNER_LIB_DIR } from '../../infra/package-assets';
 
-/** The repository root, from this file's place in cli/local/. */
-export const repoRoot = join(__dirname, '..', '..');
-const runnerDir = join(repoRoot, 'liquibase-runner');
-const libDir = join(runnerDir, 'target', 'lambda', 'lib');
+export { ensureRunnerBuilt } from './runner-jars';
 
-/** Builds the runner with Maven unless its Lambda layout is newer than every source file. */
-export function ensureRunnerBuilt(log: (line: string) => void): void {
-  if (existsSync(libDir) && newestMtime(join(runnerDir, 'src', 'main')) < statSync(libDir).mtimeMs
-      && statSync(join(runnerDir, 'pom.xml')).mtimeMs < statSync(libDir).mtimeMs) {
-    return;
-  }
-  log('building the Liquibase runner with Maven (first run only)…');
-  const build = spawnSync('mvn', ['-B', '-q', '-DskipTests', '-f', join(runnerDir, 'pom.xml'), 'package'], {
-    stdio: ['ignore', process.stderr, process.stderr],
-  });
-  if (build.status !== 0) {
-    throw new Error(`the Maven build of liquibase-runner failed (exit ${build.status ?? build.signal})`);
-  }
-}
+/** The root of the package (in a clone: of the repository). */
+export const repoRoot = PACKAGE_ROOT;
 
 /**
  * What starts the run: a CloudFormation or replay event from a file (as in Lambda, checked against the watched
@@ -56,7 +41,8 @@ function triggerArgs(trigger: RunnerTrigger): string[] {
 export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit> {
   const args = [
     '-XX:TieredStopAtLevel=1',
-    '-cp', `${libDir}/*`,
+    // The same jars as the Lambda layer's java/lib.
+    '-cp', join(RUNNER_LIB_DIR, '*'),
     'dev.dbmigrator.runner.local.LocalMain',
     ...triggerArgs(invocation.trigger),
     '--changelog', invocation.changelogDir,
@@ -83,13 +69,4 @@ export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit
       resolve({ exitCode: code ?? 1, resultLine });
     });
   });
-}
-
-function newestMtime(dir: string): number {
-  let newest = statSync(dir).mtimeMs;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
 }

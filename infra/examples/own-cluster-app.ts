@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
  * A user's own app: their VPC and Aurora cluster, with the migrator added in about ten lines (the block marked
- * below). Synthesize it with `npx cdk synth --app "npx tsx infra/examples/own-cluster-app.ts"`.
+ * below), imported by the package's name as after `npm install cdk-db-migrator` (in this repository the name
+ * maps to the source, see tsconfig.json). Synthesize it with `npx cdk synth --app "npx tsx infra/examples/own-cluster-app.ts"`.
  */
 import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
-import { DatabaseMigrator } from '../database-migrator';
+import { DatabaseMigrator } from 'cdk-db-migrator';
 
 export class OrdersStack extends cdk.Stack {
   readonly migrator: DatabaseMigrator;

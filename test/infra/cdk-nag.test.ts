@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { buildApp } from '../../infra';
+import { buildApp } from '../../infra/build-app';
 import { ENV, testContext } from './synth';
 
 /** Every acknowledgement recorded with Validations.of(...).acknowledge, as [path, id, reason]. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
-import { buildApp } from '../../infra';
+import { buildApp } from '../../infra/build-app';
 import { ENV, testContext } from './synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');

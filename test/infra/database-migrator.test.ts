@@ -4,9 +4,12 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DatabaseMigrator, type DatabaseMigratorProps } from '../../infra';
 import { ACCOUNT, asList, ENV, REGION, roleStatements, single, statementsAllowing, testContext } from './synth';
+import { DEMO_CHANGELOG_DIR } from '../../infra/build-app';
+import { REPLAY_HANDLER_DIR, RUNNER_LAYER_DIR } from '../../infra/package-assets';
 
 interface Fixture {
   readonly app: cdk.App;
@@ -29,6 +32,7 @@ function migrator(f: Fixture, props: Partial<DatabaseMigratorProps> = {}): Datab
     vpc: f.vpc,
     databaseSecret: f.secret,
     databaseName: 'app',
+    changelogDir: DEMO_CHANGELOG_DIR,
     ...props,
   });
 }
@@ -196,5 +200,62 @@ describe('DatabaseMigrator validation', () => {
       subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
     });
     expect(() => migrator(f, { vpc: publicOnly })).toThrow(/no private subnets/);
+  });
+});
+
+describe('the Lambda code: all prebuilt, each a folder asset', () => {
+  function withAssetMetadata(props: (stack: cdk.Stack) => Partial<DatabaseMigratorProps> = () => ({})) {
+    const app = new cdk.App({ context: testContext({ 'aws:cdk:enable-asset-metadata': true }) });
+    const stack = new cdk.Stack(app, 'UserApp', { env: ENV });
+    const f = { app, stack, vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 }), secret: new secretsmanager.Secret(stack, 'DbSecret') };
+    const m = migrator(f, props(stack));
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const resource = (c: { node: { defaultChild?: unknown } }) => resources[stack.getLogicalId(c.node.defaultChild as cdk.CfnElement)];
+    return { stack, m, resource };
+  }
+
+  test('the runner: its code is the changelog folder, its jars the package\'s layer, CHANGELOG_DIR the code\'s root', () => {
+    const { stack, m, resource } = withAssetMetadata();
+    const runner = resource(m.function);
+    const layer = resource(m.runnerLayer);
+    expect(runner.Metadata['aws:asset:path']).toBe(DEMO_CHANGELOG_DIR);
+    expect(runner.Properties.Environment.Variables.CHANGELOG_DIR).toBe('/var/task');
+    expect(runner.Properties.Layers).toEqual([{ Ref: stack.getLogicalId(m.runnerLayer.node.defaultChild as cdk.CfnElement) }]);
+    expect(layer.Metadata['aws:asset:path']).toBe(RUNNER_LAYER_DIR);
+    expect(layer.Properties.CompatibleRuntimes).toEqual(['java21']);
+    expect(fs.readdirSync(path.join(RUNNER_LAYER_DIR, 'java', 'lib'))).toContain('liquibase-core-4.33.0.jar');
+  });
+
+  test('the replay function: the prebuilt bundle, handler index.handler', () => {
+    const { m, resource } = withAssetMetadata();
+    const replay = resource(m.replayFunction);
+    expect(replay.Metadata['aws:asset:path']).toBe(REPLAY_HANDLER_DIR);
+    expect(replay.Properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
+    expect(fs.readdirSync(REPLAY_HANDLER_DIR)).toEqual(['index.js']);
+  });
+
+  test('extraLayers join the runner\'s own layer (their java/lib jars join its classpath)', () => {
+    const withExtra = withAssetMetadata((stack) => ({
+      extraLayers: [lambda.LayerVersion.fromLayerVersionArn(stack, 'Extension', `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:liquibase-ext:3`)],
+    }));
+    const layers = withExtra.resource(withExtra.m.function).Properties.Layers;
+    expect(layers).toHaveLength(2);
+    expect(layers).toEqual(expect.arrayContaining([
+      { Ref: withExtra.stack.getLogicalId(withExtra.m.runnerLayer.node.defaultChild as cdk.CfnElement) },
+      `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:liquibase-ext:3`,
+    ]));
+  });
+
+  test('a missing changelogDir (a JavaScript app can omit it) fails at synth, naming the prop', () => {
+    expect(() => migrator(fixture(), { changelogDir: undefined })).toThrow(
+      'UserApp/Migrator: changelogDir is required: the folder that holds your db.changelog-master.yaml',
+    );
+  });
+
+  test('more than four extraLayers fail at synth: Lambda allows five in all', () => {
+    const f = fixture();
+    const layers = [1, 2, 3, 4, 5].map((n) =>
+      lambda.LayerVersion.fromLayerVersionArn(f.stack, `Ext${n}`, `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:ext:${n}`));
+    expect(() => migrator(f, { extraLayers: layers })).toThrow(/extraLayers holds 5 layers; Lambda allows 5 per function/);
   });
 });

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DatabaseMigrator } from '../../infra';
 import { ACCOUNT, asList, ENV, REGION, single, testContext } from './synth';
+import { DEMO_CHANGELOG_DIR } from '../../infra/build-app';
 
 const PARAMETER_ARN = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/db-migrator/UserApp/app/last-result`;
 
@@ -13,7 +14,7 @@ function userApp() {
   const stack = new cdk.Stack(app, 'UserApp', { env: ENV });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const secret = new secretsmanager.Secret(stack, 'DbSecret');
-  const migrator = new DatabaseMigrator(stack, 'Migrator', { vpc, databaseSecret: secret, databaseName: 'app' });
+  const migrator = new DatabaseMigrator(stack, 'Migrator', { vpc, databaseSecret: secret, databaseName: 'app', changelogDir: DEMO_CHANGELOG_DIR });
   const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
   const dashboard = new iam.Role(stack, 'Dashboard', { assumedBy: new iam.AccountRootPrincipal() });
   const id = (c: any) => stack.getLogicalId(c.node.defaultChild as any);
@@ -86,7 +87,7 @@ describe('the bus resource policy', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const secret = new secretsmanager.Secret(stack, 'DbSecret');
     const eventBus = cdk.aws_events.EventBus.fromEventBusName(stack, 'Shared', 'shared-bus');
-    new DatabaseMigrator(stack, 'Migrator', { vpc, databaseSecret: secret, databaseName: 'app', eventBus });
+    new DatabaseMigrator(stack, 'Migrator', { vpc, databaseSecret: secret, databaseName: 'app', changelogDir: DEMO_CHANGELOG_DIR, eventBus });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Events::EventBus', 0);
     template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
@@ -161,7 +162,7 @@ describe('the alert key and topic policies', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const secret = new secretsmanager.Secret(stack, 'DbSecret');
     const alarmTopic = new cdk.aws_sns.Topic(stack, 'OpsTopic');
-    const m = new DatabaseMigrator(stack, 'Migrator', { vpc, databaseSecret: secret, databaseName: 'app', alarmTopic });
+    const m = new DatabaseMigrator(stack, 'Migrator', { vpc, databaseSecret: secret, databaseName: 'app', changelogDir: DEMO_CHANGELOG_DIR, alarmTopic });
     expect(m.alertTopic).toBe(alarmTopic);
     expect(m.alertKey).toBeUndefined();
     const t = Template.fromStack(stack);

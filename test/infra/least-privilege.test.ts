@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DatabaseMigrator } from '../../infra';
 import { ACCOUNT, asList, ENV, REGION, exported, roleStatements, single, synthApp, testContext } from './synth';
+import { DEMO_CHANGELOG_DIR } from '../../infra/build-app';
 
 /**
  * Least privilege, proven on the synthesized template: EVERY statement of a role (the inline policies attached to
@@ -147,7 +148,7 @@ describe('a secret encrypted with a customer-managed key', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const key = new kms.Key(stack, 'SecretKey');
     const secret = new secretsmanager.Secret(stack, 'DbSecret', { encryptionKey: key });
-    const m = new DatabaseMigrator(stack, 'Migrator', { vpc, databaseSecret: secret, databaseName: 'app' });
+    const m = new DatabaseMigrator(stack, 'Migrator', { vpc, databaseSecret: secret, databaseName: 'app', changelogDir: DEMO_CHANGELOG_DIR });
     const template = Template.fromStack(stack);
     const roleId = stack.getLogicalId(m.function.role!.node.defaultChild as any);
     const roleKms = everyStatement(template, roleId).filter((s) => asList(s.Action).some((a: string) => a.startsWith('kms:')));

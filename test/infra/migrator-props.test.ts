@@ -10,6 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { DatabaseMigrator, type DatabaseMigratorProps } from '../../infra';
 import { OrdersStack } from '../../infra/examples/own-cluster-app';
 import { ENV, single, testContext } from './synth';
+import { DEMO_CHANGELOG_DIR } from '../../infra/build-app';
 
 function userStack() {
   const app = new cdk.App({ context: testContext() });
@@ -21,7 +22,7 @@ function userStack() {
 function withSecret(props: Partial<DatabaseMigratorProps> = {}) {
   const u = userStack();
   const secret = new secretsmanager.Secret(u.stack, 'DbSecret');
-  const m = new DatabaseMigrator(u.stack, 'Migrator', { vpc: u.vpc, databaseSecret: secret, databaseName: 'app', ...props });
+  const m = new DatabaseMigrator(u.stack, 'Migrator', { vpc: u.vpc, databaseSecret: secret, databaseName: 'app', changelogDir: DEMO_CHANGELOG_DIR, ...props });
   return { ...u, m, template: Template.fromStack(u.stack) };
 }
 
@@ -41,7 +42,7 @@ describe('cluster', () => {
   test('takes the cluster secret and endpoint, and the cluster admits the runner on its port', () => {
     const u = userStack();
     const db = cluster(u.stack, u.vpc);
-    const m = new DatabaseMigrator(u.stack, 'Migrator', { vpc: u.vpc, cluster: db, databaseName: 'app' });
+    const m = new DatabaseMigrator(u.stack, 'Migrator', { vpc: u.vpc, cluster: db, databaseName: 'app', changelogDir: DEMO_CHANGELOG_DIR });
     const t = Template.fromStack(u.stack);
     const env = runnerEnv(t);
     const id = (c: any) => u.stack.getLogicalId(c.node.defaultChild as any);
@@ -60,7 +61,7 @@ describe('cluster', () => {
     const u = userStack();
     const db = cluster(u.stack, u.vpc);
     const migration = new secretsmanager.Secret(u.stack, 'MigrationUser');
-    new DatabaseMigrator(u.stack, 'Migrator', { vpc: u.vpc, cluster: db, databaseSecret: migration, databaseName: 'app' });
+    new DatabaseMigrator(u.stack, 'Migrator', { vpc: u.vpc, cluster: db, databaseSecret: migration, databaseName: 'app', changelogDir: DEMO_CHANGELOG_DIR });
     expect(runnerEnv(Template.fromStack(u.stack)).DB_SECRET_ARN).toEqual({
       Ref: u.stack.getLogicalId(migration.node.defaultChild as any),
     });
@@ -68,7 +69,7 @@ describe('cluster', () => {
 
   test('neither cluster nor databaseSecret is a clear error', () => {
     const u = userStack();
-    expect(() => new DatabaseMigrator(u.stack, 'Migrator', { vpc: u.vpc, databaseName: 'app' })).toThrow(
+    expect(() => new DatabaseMigrator(u.stack, 'Migrator', { vpc: u.vpc, databaseName: 'app', changelogDir: DEMO_CHANGELOG_DIR })).toThrow(
       /UserApp\/Migrator: pass cluster or databaseSecret/,
     );
   });

@@ -92,7 +92,7 @@ describe('the runner', () => {
       ].sort(),
     );
     expect(env).toMatchObject({
-      CHANGELOG_DIR: '/var/task/changelog',
+      CHANGELOG_DIR: '/var/task',
       DATABASE_NAME: 'demo',
       EVENT_BUS_NAME: { Ref: ids.bus },
       EVENT_SOURCE: 'db-migrator',

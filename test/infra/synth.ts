@@ -9,14 +9,15 @@ export const REGION = 'eu-west-1';
 export const ENV = { account: ACCOUNT, region: REGION };
 
 /**
- * The app's own cdk.json context (its feature flags), with bundling switched off so that synth does not run
- * Maven or esbuild, and fixed availability zones so that no lookup is attempted.
+ * The app's own cdk.json context (its feature flags), with fixed availability zones so that no lookup is
+ * attempted. Assets are not staged (copied into the cloud assembly): a test reads the templates only, and
+ * dozens of synths would otherwise each copy the runner's 25 MB of jars.
  */
 export function testContext(extra: Record<string, unknown> = {}): Record<string, unknown> {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
   return {
     ...cdkJson.context,
-    'aws:cdk:bundling-stacks': [],
+    'aws:cdk:disable-asset-staging': true,
     [`availability-zones:account=${ACCOUNT}:region=${REGION}`]: [`${REGION}a`, `${REGION}b`, `${REGION}c`],
     ...extra,
   };

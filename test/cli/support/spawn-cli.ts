@@ -3,7 +3,8 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const repoRoot = join(__dirname, '..', '..', '..');
-const bin = join(repoRoot, 'cli', 'bin.cjs');
+/** The bin's source, run through tsx: these tests cover the code as it is, not as last built into dist/. */
+const bin = join(repoRoot, 'cli', 'bin.ts');
 /** Git-ignored: transcripts of real runs, to copy into the operator documentation. */
 export const transcriptDir = join(repoRoot, '.local', 'cli-transcripts');
 
@@ -26,12 +27,12 @@ export function awsEnvFor(endpoint: string): Record<string, string> {
   };
 }
 
-/** Runs the CLI as an operator would, through the package's bin, in a child process. */
+/** Runs the CLI as an operator would, through its bin, in a child process. */
 export function spawnCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<SpawnedRun> {
   const base: Record<string, string> = {};
   for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'JAVA_HOME']) if (process.env[key]) base[key] = process.env[key] as string;
   // The SDK's notice about future Node versions is not what these transcripts are about.
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), bin, ...args], {
     cwd: repoRoot,
     env: { ...base, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
