@@ -75,6 +75,26 @@ export interface DatabaseMigratorProps {
    */
   readonly changelogDir: string;
   /**
+   * The master changelog's path inside `changelogDir`, in any format Liquibase reads (XML, YAML, JSON, formatted
+   * SQL). Liquibase records every changeset under its path relative to `changelogDir`, so choose the two to
+   * reproduce the paths a database was migrated with before: for Spring Boot's layout, `changelogDir:
+   * 'src/main/resources'` and `changelogFile: 'db/changelog/db.changelog-master.yaml'`. A history recorded
+   * under other paths is refused (HISTORY_MISMATCH), never re-applied.
+   *
+   * @default 'db.changelog-master.yaml'
+   */
+  readonly changelogFile?: string;
+  /**
+   * Values for the changelog's `${name}` parameters (names may contain dots). Only these and the changelog's own
+   * `property` entries resolve `${…}`: environment variables and system properties never do. They reach the
+   * runner as one JSON environment variable (`CHANGELOG_PARAMETERS`), visible in the template and the
+   * function's configuration: never put a secret here. A changeset that still holds an unresolved `${…}` fails
+   * the run before anything is applied.
+   *
+   * @default - none
+   */
+  readonly changelogParameters?: Record<string, string>;
+  /**
    * More layers for the runner, beside its own: jars under `java/lib/` in a layer (Liquibase extensions, custom
    * change classes, another JDBC driver) join the runner's classpath, since the java21 runtime puts
    * `/opt/java/lib/*.jar` on it. At most four (Lambda allows five layers, and the runner's is one).
@@ -100,9 +120,14 @@ export interface DatabaseMigratorProps {
    * @default - a new topic encrypted with a new customer-managed key
    */
   readonly alarmTopic?: sns.ITopic;
-  /** Liquibase contexts, comma-separated (env `LIQUIBASE_CONTEXTS`). @default - none */
+  /**
+   * Liquibase contexts, comma-separated (env `CHANGELOG_CONTEXTS`), set before the changelog is parsed, so
+   * context-bound properties and includes resolve as the stock CLI's `--contexts` resolves them.
+   *
+   * @default - none
+   */
   readonly contexts?: string;
-  /** A Liquibase label expression (env `LIQUIBASE_LABELS`). @default - none */
+  /** A Liquibase label expression (env `CHANGELOG_LABELS`). @default - none */
   readonly labels?: string;
   /**
    * How long a run waits for the database's advisory lock before it gives up with SKIPPED/LOCK_TIMEOUT
@@ -215,7 +240,9 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     super(scope, id);
     const stack = cdk.Stack.of(this);
 
-    const changelogDir = check.checkChangelogDir(this, props.changelogDir);
+    const changelogFile = check.checkChangelogFile(this, props.changelogFile);
+    const changelogDir = check.checkChangelogDir(this, props.changelogDir, changelogFile);
+    check.checkChangelogParameters(this, props.changelogParameters);
     const extraLayers = props.extraLayers ?? [];
     if (extraLayers.length > MAX_LAYERS - 1) {
       throw check.validationError(this, `extraLayers holds ${extraLayers.length} layers; Lambda allows ${MAX_LAYERS} per function, and the runner's own is one`);
@@ -319,8 +346,12 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       environment.DB_HOST = props.cluster.clusterEndpoint.hostname;
       environment.DB_PORT = cdk.Tokenization.stringifyNumber(props.cluster.clusterEndpoint.port);
     }
-    if (props.contexts !== undefined) environment.LIQUIBASE_CONTEXTS = props.contexts;
-    if (props.labels !== undefined) environment.LIQUIBASE_LABELS = props.labels;
+    if (changelogFile !== check.CHANGELOG_MASTER_FILE) environment.CHANGELOG_FILE = changelogFile;
+    if (props.contexts !== undefined) environment.CHANGELOG_CONTEXTS = props.contexts;
+    if (props.labels !== undefined) environment.CHANGELOG_LABELS = props.labels;
+    if (props.changelogParameters && Object.keys(props.changelogParameters).length > 0) {
+      environment.CHANGELOG_PARAMETERS = JSON.stringify(props.changelogParameters);
+    }
     if (props.lockWaitBudget) environment.LOCK_WAIT_BUDGET_SECONDS = String(props.lockWaitBudget.toSeconds());
     if (props.connectBudget) environment.CONNECT_BUDGET_SECONDS = String(props.connectBudget.toSeconds());
 

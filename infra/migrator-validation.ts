@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 
-/** The master file the runner opens, by this bare name, through a search path rooted at the changelog folder. */
+/** The master file the runner opens when `changelogFile` is not given, through a search path rooted at the changelog folder. */
 export const CHANGELOG_MASTER_FILE = 'db.changelog-master.yaml';
 
 // Checks that fail at synth with a message naming the construct, rather than minutes into a deploy.
@@ -13,20 +13,58 @@ export function validationError(scope: Construct, message: string): Error {
 }
 
 /** Returns the absolute path of the changelog folder. */
-export function checkChangelogDir(scope: Construct, dir: string | undefined): string {
+export function checkChangelogDir(scope: Construct, dir: string | undefined, masterFile: string = CHANGELOG_MASTER_FILE): string {
   // Required by the types; a JavaScript app can still leave it out.
   if (typeof dir !== 'string' || dir === '') {
-    throw validationError(scope, `changelogDir is required: the folder that holds your ${CHANGELOG_MASTER_FILE}`);
+    throw validationError(scope, `changelogDir is required: the folder that holds your ${masterFile}`);
   }
   const absolute = path.resolve(dir);
   if (!fs.existsSync(absolute) || !fs.statSync(absolute).isDirectory()) {
     throw validationError(scope, `changelogDir ${absolute} does not exist or is not a directory`);
   }
-  const master = path.join(absolute, CHANGELOG_MASTER_FILE);
+  const master = path.join(absolute, masterFile);
   if (!fs.existsSync(master) || !fs.statSync(master).isFile()) {
-    throw validationError(scope, `changelogDir ${absolute} has no ${CHANGELOG_MASTER_FILE}, the master file the runner opens`);
+    throw validationError(scope, `changelogDir ${absolute} has no ${masterFile}, the master file the runner opens` +
+      (masterFile === CHANGELOG_MASTER_FILE ? ' (name another with changelogFile)' : ''));
   }
   return absolute;
+}
+
+/**
+ * The master file's path inside changelogDir, as Liquibase will record it: relative, with forward slashes, and
+ * never leaving the folder (Liquibase records included files relative to the folder, so the path is part of
+ * every changeset's identity).
+ */
+export function checkChangelogFile(scope: Construct, file: string | undefined): string {
+  if (file === undefined) return CHANGELOG_MASTER_FILE;
+  const posix = file.replace(/\\/g, '/');
+  if (posix === '' || posix.startsWith('/') || /^[A-Za-z]:/.test(posix) || posix.split('/').includes('..')
+      || posix.startsWith('classpath:')) {
+    throw validationError(scope, `changelogFile "${file}" must be a relative path inside changelogDir, such as ` +
+      `db/changelog/db.changelog-master.yaml (no leading /, no .., no classpath:)`);
+  }
+  return posix;
+}
+
+// A parameter name as a changelog writes it in ${...}: letters, digits, '_', '-' and '.' (names may be dotted).
+const CHANGELOG_PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/**
+ * Changelog parameters travel as one JSON environment variable, so they are plain strings that anyone who can
+ * read the function's configuration (or the template) can see: never put a secret here.
+ */
+export function checkChangelogParameters(scope: Construct, parameters: Record<string, string> | undefined): void {
+  for (const [name, value] of Object.entries(parameters ?? {})) {
+    if (!CHANGELOG_PARAMETER_NAME.test(name)) {
+      throw validationError(scope, `changelogParameters name "${name}" is not a parameter name (letters, digits, _, - and .; it starts with a letter or _)`);
+    }
+    if (typeof value !== 'string') {
+      throw validationError(scope, `changelogParameters value of "${name}" must be a string`);
+    }
+    if (cdk.Token.isUnresolved(value)) {
+      throw validationError(scope, `changelogParameters value of "${name}" is a token; parameters are plain, non-secret strings fixed at synth`);
+    }
+  }
 }
 
 // PostgreSQL's rule for an unquoted identifier (63 bytes at most).

@@ -10,6 +10,7 @@ import { UsageError } from '../lib/errors';
 import { AWS_HELP, exitCodesHelp } from '../lib/help-text';
 import { checkChangelogDir, runLocal } from '../lib/local-run';
 import { exitCodeOf } from '../lib/migration-result';
+import { collectParameter } from '../lib/option-parsers';
 import { formatSummary } from '../lib/result-summary';
 
 /** The database the embedded server gets, named like the sample's so `npm start` and `local` look alike. */
@@ -19,6 +20,12 @@ interface LocalOptions {
   databaseUrl?: string;
   secretId?: string;
   changelog: string;
+  changelogFile?: string;
+  contexts?: string;
+  labels?: string;
+  parameter: Record<string, string>;
+  markApplied?: boolean;
+  toChangeset?: string;
   dryRun?: boolean;
   sslMode?: string;
   resultFile: string;
@@ -51,6 +58,12 @@ export function registerLocal(program: Command, runner: CommandRunner): void {
     .addOption(
       new Option('--changelog <dir>', 'the folder with db.changelog-master.yaml').default('changelog', './changelog'),
     )
+    .option('--changelog-file <file>', "the master changelog's path inside --changelog (default db.changelog-master.yaml; XML, YAML, JSON or SQL)")
+    .option('--contexts <expression>', 'Liquibase contexts, set before the changelog is parsed')
+    .option('--labels <expression>', 'a Liquibase label expression')
+    .option('--parameter <name=value>', 'a value for ${name} in the changelog (repeatable)', collectParameter, {})
+    .option('--mark-applied', 'record the changesets as applied without running them (changelog-sync), for a schema built by other means')
+    .option('--to-changeset <file::id::author>', 'with --mark-applied: stop after this changeset')
     .option('--dry-run', 'plan only: list pending changesets and their SQL, apply nothing')
     .option('--ssl-mode <mode>', 'PostgreSQL sslmode (default: disable for the embedded server, else the URL\'s or prefer)')
     .addOption(
@@ -68,8 +81,9 @@ export function registerLocal(program: Command, runner: CommandRunner): void {
 async function runLocalCommand(env: ActionEnv, options: LocalOptions): Promise<number> {
   const { out } = env;
   if (options.databaseUrl && options.secretId) throw new UsageError('give either --database-url or --secret-id, not both');
+  if (options.toChangeset && !options.markApplied) throw new UsageError('--to-changeset goes with --mark-applied');
   const changelogDir = resolve(options.changelog);
-  checkChangelogDir(changelogDir);
+  checkChangelogDir(changelogDir, options.changelogFile);
   ensureRunnerBuilt((line) => out.log(line));
 
   if (options.databaseUrl) {
@@ -114,13 +128,20 @@ async function runAndReport(
   const held: string[] = [];
   const resultFile = resolve(options.resultFile);
   out.say(`running the changelog in ${relative(process.cwd(), changelogDir) || '.'} against ${secret.dbname} on ${secret.host}:${secret.port}` +
-    `${options.dryRun ? ' (dry run)' : ''}`);
+    `${options.markApplied ? ' to mark its changesets applied' : ''}${options.dryRun ? ' (dry run)' : ''}`);
   const outcome = await runLocal({
     secret,
     sslMode,
     changelogDir,
+    selection: {
+      changelogFile: options.changelogFile,
+      contexts: options.contexts,
+      labels: options.labels,
+      parameters: options.parameter,
+    },
     resultFile,
     dryRun: options.dryRun === true,
+    markApplied: options.markApplied ? { upTo: options.toChangeset } : undefined,
     onLog: (line) => (streamLogs ? out.log(line) : held.push(line)),
   }).catch((error: unknown) => {
     held.forEach((line) => out.log(line));

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLocalRunner } from '../local/runner-process';
+import { type ChangelogSelection, runLocalRunner } from '../local/runner-process';
 import type { DatabaseSecret } from './db-secret';
 import { CliError, UsageError } from './errors';
 import type { MigrationResult } from './migration-result';
@@ -12,8 +12,10 @@ export interface LocalRunRequest {
   readonly secret: DatabaseSecret;
   readonly sslMode: string;
   readonly changelogDir: string;
+  readonly selection: ChangelogSelection;
   readonly resultFile: string;
   readonly dryRun: boolean;
+  readonly markApplied?: { readonly upTo?: string };
   readonly onLog: (line: string) => void;
 }
 
@@ -24,17 +26,21 @@ export interface LocalRunOutcome {
   readonly schemaProblems?: string[];
 }
 
-export function checkChangelogDir(dir: string): void {
-  if (!existsSync(join(dir, MASTER_FILE))) {
-    throw new UsageError(`${dir} has no ${MASTER_FILE}: --changelog takes the folder that holds the master changelog`);
+export function checkChangelogDir(dir: string, masterFile: string = MASTER_FILE): void {
+  if (!existsSync(join(dir, masterFile))) {
+    throw new UsageError(
+      `${dir} has no ${masterFile}: --changelog takes the folder that holds the master changelog` +
+        (masterFile === MASTER_FILE ? ', and --changelog-file names another master inside it' : ''),
+    );
   }
 }
 
 /** One LOCAL run of the Java runner; the credentials travel in its environment, never on its command line. */
 export async function runLocal(request: LocalRunRequest): Promise<LocalRunOutcome> {
   const exit = await runLocalRunner({
-    trigger: { kind: 'local', dryRun: request.dryRun },
+    trigger: { kind: 'local', dryRun: request.dryRun, markApplied: request.markApplied },
     changelogDir: request.changelogDir,
+    selection: request.selection,
     resultFile: request.resultFile,
     secretJson: JSON.stringify(request.secret),
     sslMode: request.sslMode,

@@ -14,3 +14,10 @@ export function positiveSeconds(value: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds above 0');
   return n;
 }
+
+/** --parameter NAME=VALUE, repeatable: the name is what the changelog writes inside ${…}; the value may hold '='. */
+export function collectParameter(value: string, previous: Record<string, string>): Record<string, string> {
+  const equals = value.indexOf('=');
+  if (equals <= 0) throw new InvalidArgumentError(`expected NAME=VALUE, not "${value}"`);
+  return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
+}

@@ -13,11 +13,27 @@ export const repoRoot = PACKAGE_ROOT;
  */
 export type RunnerTrigger =
   | { readonly kind: 'event'; readonly eventFile: string; readonly watchedStackIds: readonly string[] }
-  | { readonly kind: 'local'; readonly dryRun: boolean };
+  | {
+      readonly kind: 'local';
+      readonly dryRun: boolean;
+      /** Liquibase's changelog-sync: record the changesets as applied without running them. */
+      readonly markApplied?: { readonly upTo?: string };
+    };
+
+/** Which changesets the changelog yields: Liquibase's selection, set before the changelog is parsed. */
+export interface ChangelogSelection {
+  /** The master file's path inside the changelog folder; the runner's default is db.changelog-master.yaml. */
+  readonly changelogFile?: string;
+  readonly contexts?: string;
+  readonly labels?: string;
+  /** Values for ${name}; the only ones besides the changelog's own properties. */
+  readonly parameters?: Readonly<Record<string, string>>;
+}
 
 export interface RunnerInvocation {
   trigger: RunnerTrigger;
   changelogDir: string;
+  selection?: ChangelogSelection;
   resultFile: string;
   /** The secret JSON, in the shape RDS writes to Secrets Manager. Passed by environment, never argv. */
   secretJson: string;
@@ -34,7 +50,21 @@ export interface RunnerExit {
 
 function triggerArgs(trigger: RunnerTrigger): string[] {
   if (trigger.kind === 'event') return ['--event', trigger.eventFile, '--watched', trigger.watchedStackIds.join(',')];
-  return trigger.dryRun ? ['--local', '--dry-run'] : ['--local'];
+  return [
+    '--local',
+    ...(trigger.dryRun ? ['--dry-run'] : []),
+    ...(trigger.markApplied ? ['--mark-applied'] : []),
+    ...(trigger.markApplied?.upTo ? ['--to-changeset', trigger.markApplied.upTo] : []),
+  ];
+}
+
+function selectionArgs(selection: ChangelogSelection = {}): string[] {
+  return [
+    ...(selection.changelogFile ? ['--changelog-file', selection.changelogFile] : []),
+    ...(selection.contexts !== undefined ? ['--contexts', selection.contexts] : []),
+    ...(selection.labels !== undefined ? ['--labels', selection.labels] : []),
+    ...Object.entries(selection.parameters ?? {}).flatMap(([name, value]) => ['--parameter', `${name}=${value}`]),
+  ];
 }
 
 /** Runs the Java LocalMain: the Lambda's code path with local stand-ins for the AWS services. */
@@ -46,6 +76,7 @@ export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit
     'dev.dbmigrator.runner.local.LocalMain',
     ...triggerArgs(invocation.trigger),
     '--changelog', invocation.changelogDir,
+    ...selectionArgs(invocation.selection),
     '--result-file', invocation.resultFile,
     '--ssl-mode', invocation.sslMode ?? 'disable',
   ];

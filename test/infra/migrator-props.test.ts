@@ -84,8 +84,8 @@ describe('runner options', () => {
       connectBudget: cdk.Duration.seconds(90),
     });
     expect(runnerEnv(template)).toMatchObject({
-      LIQUIBASE_CONTEXTS: 'prod,eu',
-      LIQUIBASE_LABELS: '!experimental',
+      CHANGELOG_CONTEXTS: 'prod,eu',
+      CHANGELOG_LABELS: '!experimental',
       LOCK_WAIT_BUDGET_SECONDS: '120',
       CONNECT_BUDGET_SECONDS: '90',
     });
@@ -93,8 +93,42 @@ describe('runner options', () => {
 
   test('without them, the environment has none of those keys', () => {
     const env = runnerEnv(withSecret().template);
-    for (const key of ['LIQUIBASE_CONTEXTS', 'LIQUIBASE_LABELS', 'LOCK_WAIT_BUDGET_SECONDS', 'CONNECT_BUDGET_SECONDS', 'DB_HOST']) {
+    for (const key of ['CHANGELOG_CONTEXTS', 'CHANGELOG_LABELS', 'CHANGELOG_FILE', 'CHANGELOG_PARAMETERS',
+      'LOCK_WAIT_BUDGET_SECONDS', 'CONNECT_BUDGET_SECONDS', 'DB_HOST']) {
       expect(env).not.toHaveProperty(key);
+    }
+  });
+
+  test('no variable the runner refuses: Liquibase reads LIQUIBASE_* itself, so the runner takes none of them', () => {
+    const env = runnerEnv(withSecret({ contexts: 'prod', labels: 'x', changelogParameters: { a: 'b' } }).template);
+    expect(Object.keys(env).filter((key) => key.startsWith('LIQUIBASE_'))).toEqual([]);
+  });
+
+  test('changelog parameters travel as one JSON variable, dotted names included', () => {
+    const env = runnerEnv(withSecret({ changelogParameters: { table_prefix: 'app_', 'app.schema': 'billing' } }).template);
+    expect(JSON.parse(env.CHANGELOG_PARAMETERS as string)).toEqual({ table_prefix: 'app_', 'app.schema': 'billing' });
+  });
+
+  test('a parameter name a changelog cannot write, or a token value, is rejected at synth', () => {
+    expect(() => withSecret({ changelogParameters: { 'bad name': 'x' } })).toThrow(
+      /UserApp\/Migrator: changelogParameters name "bad name" is not a parameter name/,
+    );
+    expect(() => withSecret({ changelogParameters: { prefix: cdk.Lazy.string({ produce: () => 'x' }) } })).toThrow(
+      /changelogParameters value of "prefix" is a token/,
+    );
+  });
+
+  test('changelogFile names any master inside changelogDir, and leaving the folder is rejected', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spring-layout-'));
+    fs.mkdirSync(path.join(dir, 'db', 'changelog'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'db', 'changelog', 'db.changelog-master.xml'), '<databaseChangeLog/>');
+    const env = runnerEnv(withSecret({ changelogDir: dir, changelogFile: 'db/changelog/db.changelog-master.xml' }).template);
+    expect(env.CHANGELOG_FILE).toBe('db/changelog/db.changelog-master.xml');
+    expect(() => withSecret({ changelogDir: dir, changelogFile: 'db/changelog/missing.yaml' })).toThrow(
+      /has no db\/changelog\/missing.yaml, the master file the runner opens/,
+    );
+    for (const outside of ['../other/master.yaml', '/abs/master.yaml', 'classpath:db/master.yaml']) {
+      expect(() => withSecret({ changelogDir: dir, changelogFile: outside })).toThrow(/must be a relative path inside changelogDir/);
     }
   });
 
@@ -165,7 +199,7 @@ describe('the example user app (infra/examples/own-cluster-app.ts)', () => {
       const fn = Object.values<any>(template.Resources).find(
         (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'java21',
       );
-      expect(fn.Properties.Environment.Variables).toMatchObject({ DATABASE_NAME: 'orders', LIQUIBASE_CONTEXTS: 'prod' });
+      expect(fn.Properties.Environment.Variables).toMatchObject({ DATABASE_NAME: 'orders', CHANGELOG_CONTEXTS: 'prod' });
       // Findings on the migrator's own resources must all be acknowledged; the user's VPC and cluster are theirs.
       const report = new AwsSolutionsChecks(app).validateScope(stack.migrator);
       expect(report.violations.map((v) => v.ruleName)).toEqual([]);

@@ -71,6 +71,40 @@ describe('local', () => {
     expect(run.stdout).toContain('SQL preview (nothing was applied):\nCREATE TABLE demo.users (id BIGINT);');
   });
 
+  test('the changelog selection reaches the runner as flags, set before it parses the changelog', async () => {
+    const run = await cli([
+      'local', '--database-url', 'postgres://u:p@h/d',
+      '--changelog-file', 'db.changelog-master.yaml', '--contexts', 'postgresql,!test', '--labels', 'v2',
+      '--parameter', 'table_prefix=app_', '--parameter', 'app.schema=billing', '--parameter', 'expr=a=b',
+    ]);
+
+    expect(run.code).toBe(0);
+    expect(invocations[0].selection).toEqual({
+      changelogFile: 'db.changelog-master.yaml',
+      contexts: 'postgresql,!test',
+      labels: 'v2',
+      parameters: { table_prefix: 'app_', 'app.schema': 'billing', expr: 'a=b' },
+    });
+  });
+
+  test('--mark-applied asks for changelog-sync, up to a changeset with --to-changeset', async () => {
+    await cli(['local', '--database-url', 'postgres://u:p@h/d', '--mark-applied', '--to-changeset', 'changes/001.yaml::1::me', '--dry-run']);
+    expect(invocations[0].trigger).toEqual({ kind: 'local', dryRun: true, markApplied: { upTo: 'changes/001.yaml::1::me' } });
+  });
+
+  test('a malformed --parameter, --to-changeset alone, or a missing --changelog-file are usage errors', async () => {
+    const malformed = await cli(['local', '--database-url', 'postgres://u:p@h/d', '--parameter', 'novalue']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('expected NAME=VALUE, not "novalue"');
+    const alone = await cli(['local', '--database-url', 'postgres://u:p@h/d', '--to-changeset', 'a::b::c']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--to-changeset goes with --mark-applied');
+    const missing = await cli(['local', '--database-url', 'postgres://u:p@h/d', '--changelog-file', 'db/missing.xml']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('has no db/missing.xml');
+    expect(invocations).toHaveLength(0);
+  });
+
   test('--json prints exactly the runner\'s result on stdout; the runner\'s log goes to stderr', async () => {
     runnerAnswer.log = ['INFO liquibase: update', 'completion event {...}'];
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -140,5 +140,47 @@ describe('local, end to end', () => {
     recordTranscript(TRANSCRIPT, ['local', '--database-url', url.replace(pg.username, 'postgres'), '--json'], denied);
     expect(denied.code).toBe(1);
     expect(resultOf(denied)).toMatchObject({ status: 'FAILED', reason: 'AUTH_FAILED' });
+  });
+
+  test('a user\'s own layout: an XML master by --changelog-file, contexts and parameters set before parsing', async () => {
+    const root = join(work, 'resources');
+    mkdirSync(join(root, 'db', 'changelog'), { recursive: true });
+    writeFileSync(join(root, 'db', 'changelog', 'master.xml'), `<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd">
+  <property name="today" value="CURDATE()" context="mysql"/>
+  <property name="today" value="CURRENT_DATE" context="postgresql"/>
+  <changeSet id="1" author="e2e">
+    <createTable tableName="\${table_prefix}orders">
+      <column name="id" type="bigint"/>
+      <column name="placed_on" type="date" defaultValueComputed="\${today}"/>
+    </createTable>
+  </changeSet>
+</databaseChangeLog>
+`);
+    const admin = new Client({ host: pg.host, port: pg.port, user: pg.username, password: pg.password, database: 'postgres' });
+    await admin.connect();
+    await admin.query('CREATE DATABASE layout');
+    await admin.end();
+    const layoutUrl = url.replace(`/${DATABASE}?`, '/layout?');
+
+    const applied = await run('local', '--database-url', layoutUrl, '--changelog', root, '--changelog-file',
+      'db/changelog/master.xml', '--contexts', 'postgresql', '--parameter', 'table_prefix=app_', '--json');
+
+    expect(applied.code).toBe(0);
+    const result = resultOf(applied);
+    expect(result).toMatchObject({ status: 'SUCCEEDED', changelog: { file: 'db/changelog/master.xml' } });
+    expect(result.applied.changesets).toEqual(['db/changelog/master.xml::1::e2e']);
+    const client = new Client({ host: pg.host, port: pg.port, user: pg.username, password: pg.password, database: 'layout' });
+    await client.connect();
+    try {
+      const column = await client.query<{ column_default: string }>(
+        `SELECT column_default FROM information_schema.columns WHERE table_name = 'app_orders' AND column_name = 'placed_on'`,
+      );
+      expect(column.rows).toEqual([{ column_default: 'CURRENT_DATE' }]);
+    } finally {
+      await client.end();
+    }
   });
 });
