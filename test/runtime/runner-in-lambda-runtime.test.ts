@@ -87,6 +87,7 @@ describe('the runner in the Lambda runtime', () => {
     expect(result.applied.count).toBeGreaterThan(0);
     expect(result.runner.coldStart).toBe(true);
     expect(invocation.initDurationMs).toBeGreaterThan(0);
+    expect(invocation.initReportMs).toBeGreaterThan(0);
 
     const stored = await world.parameter(runner.environment.RESULT_PARAMETER_NAME as string);
     expect(JSON.parse(stored as string)).toEqual(result);
@@ -98,6 +99,7 @@ describe('the runner in the Lambda runtime', () => {
   test('a second invocation in the same warm process applies nothing', async () => {
     const invocation = await emulator.invoke(deployEvent(world.watchedStackId));
     expect(invocation.initDurationMs).toBeUndefined();
+    expect(invocation.initReportMs).toBeUndefined();
     const result = expectValidResult(JSON.parse(invocation.body));
     expect(result).toMatchObject({ status: 'SUCCEEDED', applied: { count: 0 }, pending: { count: 0 }, runner: { coldStart: false } });
     expect((await world.nextCompletionEvent()).detail.runId).toBe(result.runId);

@@ -92,3 +92,28 @@ function assetDir(stack: SynthesizedStack, logicalId: string, resource: any): st
   }
   return dir;
 }
+
+/**
+ * The function's environment with a value for each unresolved CloudFormation expression, and only for those:
+ * `tokens` may not replace a literal the template already fixes. `others` are the further variables a test may
+ * set (the database's endpoint), which also satisfy an unresolved expression of the same name.
+ */
+export function resolveEnvironment(
+  fn: TemplateFunction,
+  tokens: Record<string, string>,
+  others: Record<string, string | undefined> = {},
+): Record<string, string> {
+  const unresolved = Object.keys(fn.environment).filter((key) => typeof fn.environment[key] !== 'string');
+  const missing = unresolved.filter((key) => !(key in tokens) && others[key] === undefined);
+  if (missing.length > 0) throw new Error(`no value for the unresolved environment variable(s) ${missing.join(', ')}`);
+  const notTokens = Object.keys(tokens).filter((key) => !unresolved.includes(key));
+  if (notTokens.length > 0) throw new Error(`only unresolved expressions may be replaced; ${notTokens.join(', ')} is not one`);
+  const environment: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fn.environment)) {
+    environment[key] = typeof value === 'string' ? value : tokens[key];
+  }
+  for (const [key, value] of Object.entries(others)) {
+    if (value !== undefined) environment[key] = value;
+  }
+  return environment;
+}

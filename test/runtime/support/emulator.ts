@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { TemplateFunction } from './cloud-assembly';
+import { resolveEnvironment, type TemplateFunction } from './cloud-assembly';
 import { java21JvmOptions, lambdaReservedEnvironment, RUNTIME_CLIENT_CLASSPATH, RUNTIME_CLIENT_MAIN } from './java21-runtime';
 import { ensureLambdaRuntime } from './lambda-runtime';
 
@@ -26,6 +26,8 @@ export interface EmulatorOverrides {
 export interface Invocation {
   readonly statusCode: number;
   readonly body: string;
+  /** The emulator's `INIT REPORT(durationMs: …)` logged during this invocation: the runtime's init phase, cold only. */
+  readonly initReportMs?: number;
   /** From the emulator's REPORT line: `Init Duration` (first invocation only) and `Duration`, in ms. */
   readonly initDurationMs?: number;
   readonly durationMs: number;
@@ -40,25 +42,12 @@ export interface Emulator {
 
 /** The function's environment: the template's literals, the tokens' values, the allowed overrides. */
 export function functionEnvironment(fn: TemplateFunction, region: string, overrides: EmulatorOverrides): Record<string, string> {
-  const unresolved = Object.keys(fn.environment).filter((key) => typeof fn.environment[key] !== 'string');
-  const databaseKeys = ['DB_HOST', 'DB_PORT'];
-  const missing = unresolved.filter((key) => !(key in overrides.tokens) && !databaseKeys.includes(key));
-  if (missing.length > 0) throw new Error(`no value for the unresolved environment variable(s) ${missing.join(', ')}`);
-  const literalOverrides = Object.keys(overrides.tokens).filter((key) => !unresolved.includes(key));
-  if (literalOverrides.length > 0) {
-    throw new Error(`only unresolved expressions may be replaced; ${literalOverrides.join(', ')} is not one`);
-  }
-  const environment: Record<string, string> = {};
-  for (const [key, value] of Object.entries(fn.environment)) {
-    environment[key] = typeof value === 'string' ? value : overrides.tokens[key];
-  }
   const { host, port, sslMode } = overrides.database;
-  if (host !== undefined) environment.DB_HOST = host;
-  if (port !== undefined) environment.DB_PORT = String(port);
-  environment.DB_SSL_MODE = sslMode;
-  for (const key of databaseKeys) {
-    if (!environment[key]) delete environment[key];
-  }
+  const environment = resolveEnvironment(fn, overrides.tokens, {
+    DB_HOST: host,
+    DB_PORT: port === undefined ? undefined : String(port),
+    DB_SSL_MODE: sslMode,
+  });
   return {
     ...lambdaReservedEnvironment({
       functionName: fn.logicalId,
@@ -119,11 +108,18 @@ export async function startJavaEmulator(fn: TemplateFunction, region: string, ov
   );
   const lines: string[] = [];
   const reports = new Map<string, string>();
+  const initReports: number[] = [];
+  let initPhase: string | undefined;
   const collect = (stream: NodeJS.ReadableStream) =>
     createInterface({ input: stream }).on('line', (line) => {
       lines.push(line);
       const report = /^REPORT RequestId: (\S+)/.exec(line);
       if (report) reports.set(report[1], line);
+      // A failed init is retried inside the first invocation ("phase: invoke"); only the init phase counts.
+      const initStart = /INIT START\(.*phase: (\w+)\)/.exec(line);
+      if (initStart) initPhase = initStart[1];
+      const initReport = /INIT REPORT\(durationMs: ([\d.]+)\)/.exec(line);
+      if (initReport && initPhase === 'init') initReports.push(Number(initReport[1]));
     });
   collect(child.stdout);
   collect(child.stderr);
@@ -149,6 +145,7 @@ export async function startJavaEmulator(fn: TemplateFunction, region: string, ov
   return {
     async invoke(payload: unknown): Promise<Invocation> {
       const requestId = randomUUID();
+      const initReportsBefore = initReports.length;
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'X-Amzn-RequestId': requestId },
@@ -160,6 +157,7 @@ export async function startJavaEmulator(fn: TemplateFunction, region: string, ov
       return {
         statusCode: response.status,
         body,
+        initReportMs: initReports.length > initReportsBefore ? initReports[initReportsBefore] : undefined,
         initDurationMs: number(/Init Duration: ([\d.]+) ms/.exec(report)?.[1]),
         durationMs: number(/\tDuration: ([\d.]+) ms/.exec(report)?.[1]) as number,
       };

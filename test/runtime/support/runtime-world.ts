@@ -19,14 +19,16 @@ export interface RuntimeWorld {
   readonly migratorStackId: string;
   readonly watchedStackId: string;
   readonly watchedStackName: string;
-  /** The queue a rule on the bus delivers every completion event to. */
+  /** The queue a rule on the bus delivers every completion event (source db-migrator) to. */
   readonly completionQueueUrl: string;
+  /** The queue a rule on the bus delivers every replay request (source db-migrator.replay) to. */
+  readonly replayQueueUrl: string;
   setSecret(credentials: DatabaseCredentials): Promise<void>;
   parameter(name: string): Promise<string | undefined>;
-  /** Waits for the next completion event on the queue and removes it. */
+  /** Waits for the next completion event on its queue and removes it. */
   nextCompletionEvent(): Promise<any>;
-  /** How many completion events wait on the queue. */
-  pendingCompletionEvents(): Promise<number>;
+  /** Waits for the next event on a queue and removes it. */
+  nextEvent(queueUrl: string): Promise<any>;
   destroy(): void;
 }
 
@@ -64,21 +66,27 @@ export async function createRuntimeWorld(
   await cloudFormation.send(new UpdateStackCommand({ StackName: options.watchedStackName, TemplateBody: stackTemplate('watched-v2') }));
 
   await eventBridge.send(new CreateEventBusCommand({ Name: options.busName }));
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'completion-events' }));
-  const queueArn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes?.QueueArn;
-  await eventBridge.send(
-    new PutRuleCommand({
-      Name: 'completion-events',
-      EventBusName: options.busName,
-      EventPattern: JSON.stringify({ source: ['db-migrator'] }),
-      State: 'ENABLED',
-    }),
-  );
-  await eventBridge.send(
-    new PutTargetsCommand({ Rule: 'completion-events', EventBusName: options.busName, Targets: [{ Id: 'queue', Arn: queueArn }] }),
-  );
+  /** A queue that receives what a rule on the bus matches: the way to see an event moto delivered. */
+  const ruleToQueue = async (name: string, source: string): Promise<string> => {
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] })))
+      .Attributes?.QueueArn;
+    await eventBridge.send(
+      new PutRuleCommand({ Name: name, EventBusName: options.busName, EventPattern: JSON.stringify({ source: [source] }), State: 'ENABLED' }),
+    );
+    await eventBridge.send(new PutTargetsCommand({ Rule: name, EventBusName: options.busName, Targets: [{ Id: 'queue', Arn: queueArn }] }));
+    return queue.QueueUrl as string;
+  };
+  const completionQueueUrl = await ruleToQueue('completion-events', 'db-migrator');
+  const replayQueueUrl = await ruleToQueue('replay-requests', 'db-migrator.replay');
+
+  const nextEvent = async (queueUrl: string): Promise<any> => {
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: QUEUE_WAIT_SECONDS }));
+    const message = received.Messages?.[0];
+    if (!message) throw new Error(`no event reached ${queueUrl} within ${QUEUE_WAIT_SECONDS} s`);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    return JSON.parse(message.Body as string);
+  };
 
   return {
     secretArn: secret.ARN as string,
@@ -86,7 +94,8 @@ export async function createRuntimeWorld(
     migratorStackId: migrator.StackId as string,
     watchedStackId: watched.StackId as string,
     watchedStackName: options.watchedStackName,
-    completionQueueUrl: queue.QueueUrl as string,
+    completionQueueUrl,
+    replayQueueUrl,
     async setSecret(credentials) {
       await secretsManager.send(new PutSecretValueCommand({ SecretId: secret.ARN, SecretString: JSON.stringify(credentials) }));
     },
@@ -98,21 +107,8 @@ export async function createRuntimeWorld(
         throw error;
       }
     },
-    async nextCompletionEvent() {
-      const received = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: QUEUE_WAIT_SECONDS }),
-      );
-      const message = received.Messages?.[0];
-      if (!message) throw new Error(`no completion event reached the queue within ${QUEUE_WAIT_SECONDS} s`);
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.QueueUrl, ReceiptHandle: message.ReceiptHandle }));
-      return JSON.parse(message.Body as string);
-    },
-    async pendingCompletionEvents() {
-      const attributes = await sqs.send(
-        new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-      );
-      return Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0);
-    },
+    nextCompletionEvent: () => nextEvent(completionQueueUrl),
+    nextEvent,
     destroy() {
       for (const client of [cloudFormation, eventBridge, secretsManager, sqs, ssm]) client.destroy();
     },
