@@ -28,9 +28,15 @@ export interface Invocation {
   readonly body: string;
   /** The emulator's `INIT REPORT(durationMs: …)` logged during this invocation: the runtime's init phase, cold only. */
   readonly initReportMs?: number;
-  /** From the emulator's REPORT line: `Init Duration` (first invocation only) and `Duration`, in ms. */
+  /**
+   * From the emulator's REPORT line: `Init Duration` (first invocation only) and `Duration`, in ms. This emulator
+   * starts the runtime asynchronously, so its `Init Duration` times only the hand-off (well under 1 ms) and a cold
+   * invocation's `Duration` includes the wait for the init phase.
+   */
   readonly initDurationMs?: number;
   readonly durationMs: number;
+  /** The emulator's `INVOKE RTDONE(… duration: …)`: the invoke phase alone, from the event's delivery to the response. */
+  readonly invokeMs?: number;
 }
 
 export interface Emulator {
@@ -109,6 +115,8 @@ export async function startJavaEmulator(fn: TemplateFunction, region: string, ov
   const lines: string[] = [];
   const reports = new Map<string, string>();
   const initReports: number[] = [];
+  const invokeDurations = new Map<string, number>();
+  let invoking: string | undefined;
   let initPhase: string | undefined;
   const collect = (stream: NodeJS.ReadableStream) =>
     createInterface({ input: stream }).on('line', (line) => {
@@ -118,6 +126,10 @@ export async function startJavaEmulator(fn: TemplateFunction, region: string, ov
       // A failed init is retried inside the first invocation ("phase: invoke"); only the init phase counts.
       const initStart = /INIT START\(.*phase: (\w+)\)/.exec(line);
       if (initStart) initPhase = initStart[1];
+      const invokeStart = /INVOKE START\(requestId: ([^)]+)\)/.exec(line);
+      if (invokeStart) invoking = invokeStart[1];
+      const invokeDone = /INVOKE RTDONE\(.*duration: ([\d.]+)ms\)/.exec(line);
+      if (invokeDone && invoking) invokeDurations.set(invoking, Number(invokeDone[1]));
       const initReport = /INIT REPORT\(durationMs: ([\d.]+)\)/.exec(line);
       if (initReport && initPhase === 'init') initReports.push(Number(initReport[1]));
     });
@@ -160,6 +172,7 @@ export async function startJavaEmulator(fn: TemplateFunction, region: string, ov
         initReportMs: initReports.length > initReportsBefore ? initReports[initReportsBefore] : undefined,
         initDurationMs: number(/Init Duration: ([\d.]+) ms/.exec(report)?.[1]),
         durationMs: number(/\tDuration: ([\d.]+) ms/.exec(report)?.[1]) as number,
+        invokeMs: invokeDurations.get(requestId),
       };
     },
     output: () => lines.join('\n'),
