@@ -222,7 +222,10 @@ async function waitForPort(port: number, child: ChildProcessWithoutNullStreams, 
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the emulator exited (${child.exitCode ?? child.signalCode}):\n${lines.slice(-40).join('\n')}`);
+      const hint = lines.some((line) => line.startsWith('unshare:'))
+        ? '\nthe Lambda runtime tests need Linux mount and PID namespaces: run them as root, or allow unprivileged user namespaces'
+        : '';
+      throw new Error(`the emulator exited (${child.exitCode ?? child.signalCode}):\n${lines.slice(-40).join('\n')}${hint}`);
     }
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
