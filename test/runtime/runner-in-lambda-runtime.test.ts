@@ -52,11 +52,19 @@ beforeAll(async () => {
   runner = functionOfRuntime(stack, 'java21');
   [moto, postgres] = await Promise.all([startMoto(), startPostgresServer()]);
   const databaseName = runner.environment.DATABASE_NAME as string;
+  // A role of the test's own, with names no log line could hold by chance, so the checks below mean something.
+  credentials = {
+    host: postgres.host,
+    port: postgres.port,
+    username: `migrator_${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+    password: `pw-${randomUUID()}`,
+    dbname: databaseName,
+  };
   const admin = new Client({ host: postgres.host, port: postgres.port, user: postgres.username, password: postgres.password, database: 'postgres' });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${databaseName}"`);
+  await admin.query(`CREATE ROLE "${credentials.username}" LOGIN PASSWORD '${credentials.password}'`);
+  await admin.query(`CREATE DATABASE "${databaseName}" OWNER "${credentials.username}"`);
   await admin.end();
-  credentials = { host: postgres.host, port: postgres.port, username: postgres.username, password: postgres.password, dbname: databaseName };
   world = await createRuntimeWorld(moto.endpoint, stack.region, {
     busName: 'db-migrator',
     migratorStackName: 'db-migrator',
