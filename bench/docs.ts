@@ -80,5 +80,32 @@ function render(r: Json): string {
     out.push('');
     for (const lever of Object.values(r.levers) as Json[]) out.push(`- ${lever.title}: ${lever.note}`);
   }
+  if (r.emulator) out.push('', ...renderEmulator(r.emulator, r));
   return out.join('\n');
+}
+
+function renderEmulator(e: Json, r: Json): string[] {
+  return [
+    '### The runner in the Lambda Runtime Interface Emulator',
+    '',
+    `Run of ${e.generatedAt.slice(0, 16).replace('T', ' ')} UTC. **Local figures, not Lambda's:** AWS's Runtime Interface `
+      + `Emulator and Java runtime interface client on this machine, with ${e.java} in place of the java21 runtime's `
+      + `Java 21, the java21 runtime's default JVM options for ${e.memorySizeMb} MB (\`${e.jvmOptions.join(' ')}\`), `
+      + 'moto for the AWS APIs and an embedded PostgreSQL on loopback. A no-op: the database is already at head. '
+      + `${e.rounds} cold starts (a fresh emulator and JVM each), then ${e.warmInvocationsPerRound} warm invocations in each. `
+      + `One-minute load average during the run: median ${e.loadAverageDuringRun?.median ?? 'n/a'}, max `
+      + `${e.loadAverageDuringRun?.max ?? 'n/a'} (on ${r.machine.cores} cores).`,
+    '',
+    ...header(['measure', 'median (min–max)']),
+    row(['`INIT REPORT` (durationMs): JVM start, runtime client, handler construction', ms(e.init_report_ms)]),
+    row(['`REPORT` Duration, cold no-op (includes the wait for init)', ms(e.cold_duration_ms)]),
+    row(['`INVOKE RTDONE` duration, cold no-op (the invocation alone)', ms(e.cold_invoke_ms)]),
+    row(['`REPORT` Duration, warm no-op', ms(e.warm_duration_ms)]),
+    row(['`INVOKE RTDONE` duration, warm no-op', ms(e.warm_invoke_ms)]),
+    row(['`REPORT` Init Duration, cold', ms(e.init_duration_ms)]),
+    '',
+    'This emulator starts the runtime asynchronously: its `REPORT` line\'s `Init Duration` times only the hand-off of '
+      + 'the init request, and a cold invocation\'s `Duration` counts the wait for the init phase. The `INIT REPORT` and '
+      + '`INVOKE RTDONE` lines it logs time the two phases apart. The warm `Duration` and `INVOKE RTDONE` agree.',
+  ];
 }

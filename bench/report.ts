@@ -49,6 +49,7 @@ export function printReport(r: Json): void {
     ...(r.goals as GoalResult[]).map((g) => [g.description, limit(g), value(g), g.met ? 'met' : 'NOT MET']),
   ]));
   if (r.levers) out.push('', 'levers (before → after, medians; ratio pair by pair)', table(leverRows(r.levers)));
+  if (r.emulator) out.push('', ...emulatorRows(r.emulator));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -69,4 +70,22 @@ function leverRows(levers: Json): string[][] {
     }
   }
   return rows;
+}
+
+/** The runner under AWS's Lambda Runtime Interface Emulator: local figures, labelled as such. */
+function emulatorRows(e: Json): string[] {
+  return [
+    `runner under the Lambda Runtime Interface Emulator (${e.note}); ${e.rounds} cold starts, `
+      + `${e.warmInvocationsPerRound} warm invocations after each; ${e.memorySizeMb} MB; ${e.java}; load average median `
+      + `${e.loadAverageDuringRun?.median ?? 'n/a'}, max ${e.loadAverageDuringRun?.max ?? 'n/a'}`,
+    table([
+      ['measure', 'median [min–max]'],
+      ['INIT REPORT (durationMs), cold', ms(e.init_report_ms)],
+      ['cold no-op: REPORT Duration (includes the init wait)', ms(e.cold_duration_ms)],
+      ['cold no-op: INVOKE RTDONE duration', ms(e.cold_invoke_ms)],
+      ['warm no-op: REPORT Duration', ms(e.warm_duration_ms)],
+      ['warm no-op: INVOKE RTDONE duration', ms(e.warm_invoke_ms)],
+      ['REPORT Init Duration, cold (times only the hand-off)', ms(e.init_duration_ms)],
+    ]),
+  ];
 }

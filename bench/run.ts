@@ -5,6 +5,8 @@
  *
  *   npm run bench                      everything (about 8 minutes on 2 cores)
  *   npm run bench -- --skip-levers     the measurements M1–M5 and the growth curve only
+ *   npm run bench -- --emulator-only   only the runner under AWS's Lambda Runtime Interface Emulator (INIT REPORT,
+ *                                      cold and warm Duration); kept beside the last full run's figures
  *   npm run bench -- --docs-only       re-print the table and re-render docs/performance.md from results.json
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { ensureRunnerBuilt } from '../cli/local/runner-process';
 import { measureApply } from './apply';
 import { measureArtifact } from './artifact';
+import { measureEmulator } from './emulator';
 import { writeChangelog } from './changelog';
 import {
   GROWTH_NS, HEADLINE_N, LAMBDA_JVM_FLAGS, resultsFile, ROUNDS, ROUNDS_HEADLINE, runnerLibDir, WARM_INVOCATIONS, workDir,
@@ -33,10 +36,18 @@ import { runWarm, WarmRun } from './warm';
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function main(argv: string[]): Promise<number> {
-  const unknown = argv.filter((a) => a !== '--skip-levers' && a !== '--docs-only');
+  const unknown = argv.filter((a) => !['--skip-levers', '--docs-only', '--emulator-only'].includes(a));
   if (unknown.length > 0) {
-    log(`unknown option(s): ${unknown.join(' ')}\nusage: npm run bench [-- --skip-levers | --docs-only]`);
+    log(`unknown option(s): ${unknown.join(' ')}\nusage: npm run bench [-- --skip-levers | --emulator-only | --docs-only]`);
     return 2;
+  }
+  if (argv.includes('--emulator-only')) {
+    const previous = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
+    const results = { ...previous, emulator: { generatedAt: new Date().toISOString(), ...(await measureEmulator(log)) } };
+    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    printReport(results);
+    if (updatePerformanceDoc(results)) log(`updated the figures in ${performanceDoc}`);
+    return 0;
   }
   if (argv.includes('--docs-only')) {
     const previous = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
@@ -85,6 +96,8 @@ async function main(argv: string[]): Promise<number> {
     const m4 = measureArtifact(runnerLibDir, 'runner');
 
     const levers = argv.includes('--skip-levers') ? null : await runLevers({ pg, heads, log });
+    log('the runner under the Lambda Runtime Interface Emulator: cold and warm no-op invocations');
+    const emulator = { generatedAt: new Date().toISOString(), ...(await measureEmulator(log)) };
 
     const m3 = warm.get(HEADLINE_N)!;
     const results: Record<string, unknown> = {
@@ -138,6 +151,7 @@ async function main(argv: string[]): Promise<number> {
         m3_5000_over_1000: round(warm.get(5000)!.warm.median / warm.get(1000)!.warm.median),
       },
       levers,
+      emulator,
     };
     results.goals = judge(results);
     results.durationSeconds = Math.round((Date.now() - started) / 1000);
