@@ -7,7 +7,7 @@
  *   THIRD-PARTY.txt            the bundled jars and npm packages with their licences
  *
  *   tsx scripts/build.ts                 everything
- *   tsx scripts/build.ts --runner-only   the runner's jars (and THIRD-PARTY.txt)
+ *   tsx scripts/build.ts --runner-only   all but the tsc compile (npm run build:runner)
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
