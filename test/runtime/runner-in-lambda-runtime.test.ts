@@ -6,15 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import * as cdk from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Client } from 'pg';
 import { startMoto, type Moto } from '../cli/support/moto';
 import { startPostgresServer, type PostgresServer } from '../cli/support/postgres-server';
 import { expectValidResult } from '../cli/support/results';
-import { functionOfRuntime, synthesizeJavaFunction, synthesizeMigrator, type TemplateFunction } from './support/cloud-assembly';
+import { functionOfRuntime, synthesizeMigrator, type TemplateFunction } from './support/cloud-assembly';
 import { type Emulator, startJavaEmulator } from './support/emulator';
 import { createRuntimeWorld, type DatabaseCredentials, type RuntimeWorld } from './support/runtime-world';
 
@@ -89,6 +86,15 @@ afterAll(async () => {
 });
 
 describe('the runner in the Lambda runtime', () => {
+  test('what runs is the deployed layout: the runner\'s jars in a layer\'s java/lib, the changelog alone as the code', () => {
+    expect(runner.layerDirs).toHaveLength(1);
+    const jars = fs.readdirSync(path.join(runner.layerDirs[0], 'java', 'lib'));
+    expect(jars.some((jar) => jar.startsWith('liquibase-core-'))).toBe(true);
+    expect(fs.readdirSync(runner.codeDir)).not.toContain('lib');
+    expect(fs.readdirSync(runner.codeDir)).toContain('db.changelog-master.yaml');
+    expect(runner.environment.CHANGELOG_DIR).toBe('/var/task');
+  });
+
   test('an UPDATE_COMPLETE deploy event is migrated: SUCCEEDED, the result in SSM, the completion event delivered', async () => {
     const invocation = await emulator.invoke(deployEvent(world.watchedStackId));
     expect(invocation.statusCode).toBe(200);
@@ -142,61 +148,6 @@ describe('the runner in the Lambda runtime', () => {
     } finally {
       await world.setSecret(credentials);
     }
-  });
-});
-
-describe('the same runner with its jars in a layer', () => {
-  let scratch: string;
-  let layered: Emulator | undefined;
-
-  afterAll(async () => {
-    await layered?.stop();
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-  });
-
-  test('runs from java/lib in a layer, with only the changelog as the function code, and sees the runs above as applied', async () => {
-    // The runner's own asset, split the other way: its jars become a layer's java/lib, its changelog the code.
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'db-migrator-layer-layout-'));
-    const layerSource = path.join(scratch, 'layer');
-    const codeSource = path.join(scratch, 'code');
-    fs.cpSync(path.join(runner.codeDir, 'lib'), path.join(layerSource, 'java', 'lib'), { recursive: true });
-    fs.cpSync(path.join(runner.codeDir, 'changelog'), codeSource, { recursive: true });
-    const stack = synthesizeJavaFunction(path.join(scratch, 'cdk.out'), (scope) => {
-      const layer = new lambda.LayerVersion(scope, 'RunnerLayer', { code: lambda.Code.fromAsset(layerSource) });
-      new lambda.Function(scope, 'Runner', {
-        runtime: lambda.Runtime.JAVA_21,
-        handler: runner.handler,
-        code: lambda.Code.fromAsset(codeSource),
-        layers: [layer],
-        memorySize: runner.memorySize,
-        timeout: cdk.Duration.seconds(runner.timeoutSeconds),
-        environment: {
-          ...(Object.fromEntries(Object.entries(runner.environment).filter(([, v]) => typeof v === 'string')) as Record<string, string>),
-          CHANGELOG_DIR: '/var/task',
-          DB_SECRET_ARN: cdk.Fn.importValue('database-secret-arn'),
-          EVENT_BUS_NAME: cdk.Fn.importValue('bus-name'),
-          WATCHED_STACKS: cdk.Fn.importValue('watched-stacks'),
-        },
-      });
-    });
-    const fn = functionOfRuntime(stack, 'java21');
-    expect(fn.layerDirs).toHaveLength(1);
-    expect(fs.readdirSync(fn.codeDir)).not.toContain('lib');
-
-    layered = await startJavaEmulator(fn, stack.region, {
-      tokens: {
-        DB_SECRET_ARN: world.secretArn,
-        EVENT_BUS_NAME: world.busName,
-        WATCHED_STACKS: [world.migratorStackId, world.watchedStackId].join(','),
-      },
-      awsEndpoint: moto.endpoint,
-      database: { sslMode: 'disable' },
-    });
-    const invocation = await layered.invoke(deployEvent(world.watchedStackId));
-    expectNoSecret(invocation.body);
-    const result = expectValidResult(JSON.parse(invocation.body));
-    expect(result).toMatchObject({ status: 'SUCCEEDED', applied: { count: 0 }, pending: { count: 0 }, runner: { coldStart: true } });
-    expect((await world.nextCompletionEvent()).detail.runId).toBe(result.runId);
   });
 });
 

@@ -117,18 +117,3 @@ export function resolveEnvironment(
   }
   return environment;
 }
-
-/**
- * Synthesizes a stack of one java21 function into `outdir`, as `cdk synth` would, and returns it: for proving
- * that the harness, and the runner, work with a given split of the code between the function and its layers.
- */
-export function synthesizeJavaFunction(
-  outdir: string,
-  build: (stack: cdk.Stack) => void,
-): SynthesizedStack {
-  const app = new cdk.App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new cdk.Stack(app, 'JavaFunction', { env: { account: '123456789012', region: 'eu-west-1' } });
-  build(stack);
-  const artifact = app.synth().getStackArtifact(stack.artifactId);
-  return { outdir, template: artifact.template, region: stack.region };
-}
