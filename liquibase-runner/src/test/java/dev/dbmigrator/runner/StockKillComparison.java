@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
  * The baseline for {@link RandomKillTest}: the same loop against the stock Liquibase CLI of the same version.
  * After each kill the CLI's lock row is released ({@code release-locks}, the documented fix for the stale lock,
  * a separate problem), then a plain {@code update} runs. A next run that fails must fail on the half-applied
- * changeset ("already exists"); one that succeeds must reach the clean run's state. Prints how many of N kills
- * left a database whose next stock run fails. Not part of {@code mvn test} (the class name does not end in Test):
- * {@code npm run test:kill} runs it.
+ * changeset ("already exists"). Prints how many of N kills left a database whose next stock run fails, and how
+ * many one whose next run succeeds in another state than a clean run's (an insert applied twice). Not part of
+ * {@code mvn test} (the class name does not end in Test): {@code npm run test:kill} runs it.
  */
 class StockKillComparison {
   private static final int KILLS = Integer.getInteger("killTest.kills", 5);
@@ -55,6 +55,7 @@ class StockKillComparison {
 
     List<String> lines = new ArrayList<>();
     int broken = 0;
+    int drifted = 0;
     int midApply = 0;
     for (int i = 1; i <= KILLS; i++) {
       String db = pg.createDatabase();
@@ -75,13 +76,16 @@ class StockKillComparison {
       assertTrue(release.succeeded(), release.output());
       StockCli.Outcome next = stock.run("update");
       String verdict;
-      if (next.succeeded()) {
-        assertEquals(expected, State.of(pg, db), "a next stock run that succeeds reaches the clean state");
-        verdict = "next run succeeded";
-      } else {
+      if (!next.succeeded()) {
         broken++;
         assertTrue(next.output().contains("already exists"), next.output());
         verdict = "next run FAILED: " + firstLine(next.output(), "already exists");
+      } else if (!State.of(pg, db).equals(expected)) {
+        // An insert committed without its row runs again: the next run succeeds with the rows twice.
+        drifted++;
+        verdict = "next run succeeded with a state that differs from the clean run's";
+      } else {
+        verdict = "next run succeeded";
       }
       lines.add(String.format("kill %d after row %d + %d ms: %d of %d recorded; %s", i, point.rows(),
           point.delayMs(), recorded, CHANGESETS, verdict));
@@ -91,7 +95,8 @@ class StockKillComparison {
     System.out.printf("stock CLI kill test: %d changesets, seed %d; clean run: first row at %d ms, last at %d ms%n",
         CHANGESETS, schedule.seed, schedule.firstRowMs, schedule.lastRowMs);
     System.out.printf("stock CLI kill test: %d of %d kills (%d mid-apply) left a database whose next stock run"
-        + " fails; %d s in all%n", broken, KILLS, midApply, (System.nanoTime() - started) / 1_000_000_000);
+        + " fails, and %d one whose next run succeeds in a state that differs from a clean run's; %d s in all%n",
+        broken, KILLS, midApply, drifted, (System.nanoTime() - started) / 1_000_000_000);
   }
 
   private StockCli cli(String db, Path changelog) {
