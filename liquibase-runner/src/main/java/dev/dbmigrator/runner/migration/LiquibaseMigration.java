@@ -60,7 +60,15 @@ public final class LiquibaseMigration {
   }
 
   public MigrationOutcome update(Connection connection) {
-    return inScope(connection, () -> updateInScope(connection));
+    return update(connection, null);
+  }
+
+  /**
+   * @param lockSession a second session of the runner's, used only to hold DATABASECHANGELOGLOCK against other
+   *     Liquibase clients while the update runs (see {@link ChangelogLockRow}); null to leave that table alone
+   */
+  public MigrationOutcome update(Connection connection, Connection lockSession) {
+    return inScope(connection, lockSession, () -> updateInScope(connection));
   }
 
   /**
@@ -68,16 +76,27 @@ public final class LiquibaseMigration {
    * applied; DATABASECHANGELOG is only read.
    */
   public MigrationOutcome plan(Connection connection) {
-    return inScope(connection, () -> planInScope(connection));
+    return inScope(connection, null, () -> planInScope(connection));
   }
 
   /**
    * Holds the session lock around all of Liquibase's work: its DATABASECHANGELOG table is created before its
    * own lock service is asked, so concurrent first runs would otherwise race to create it.
    */
-  private MigrationOutcome inScope(Connection connection, Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
+  private MigrationOutcome inScope(Connection connection, Connection lockSession,
+      Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
+    long started = System.nanoTime();
     try (SessionLock lock = SessionLock.await(connection, lockWaitBudget)) {
-      return Scope.child(scopeValues(), work);
+      return Scope.child(scopeValues(), () -> {
+        if (lockSession == null) {
+          return work.run();
+        }
+        try (ChangelogLockRow row = ChangelogLockRow.hold(lockSession, lockWaitBudget, started)) {
+          return work.run();
+        }
+      });
+    } catch (ChangelogLockRow.HeldByForeignClient e) {
+      return new MigrationOutcome(Reason.FOREIGN_LOCK, e.getMessage(), null, List.of(), List.of(), null, null, null);
     } catch (SessionLock.LockTimeoutException e) {
       return new MigrationOutcome(Reason.LOCK_TIMEOUT, e.getMessage(), null, List.of(), List.of(), null, null, null);
     } catch (Exception e) {
@@ -133,6 +152,10 @@ public final class LiquibaseMigration {
     Liquibase liquibase = opened.liquibase();
     DatabaseChangeLog changeLog = opened.changeLog();
     String serverVersion = opened.serverVersion();
+    MigrationOutcome foreignHistory = HistoryGuard.refusal(connection, changeLog, folder.masterFile(), serverVersion);
+    if (foreignHistory != null) {
+      return foreignHistory;
+    }
     ByteArrayOutputStream sql = new ByteArrayOutputStream();
     try {
       new CommandScope(UpdateSqlCommandStep.COMMAND_NAME)
@@ -169,6 +192,10 @@ public final class LiquibaseMigration {
     DatabaseChangeLog changeLog = opened.changeLog();
     String serverVersion = opened.serverVersion();
     int total = changeLog.getChangeSets().size();
+    MigrationOutcome foreignHistory = HistoryGuard.refusal(connection, changeLog, folder.masterFile(), serverVersion);
+    if (foreignHistory != null) {
+      return foreignHistory;
+    }
 
     AppliedChangesetRecorder recorder = new AppliedChangesetRecorder(timeBudget);
     Reason reason = null;

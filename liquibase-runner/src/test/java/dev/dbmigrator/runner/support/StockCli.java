@@ -25,6 +25,10 @@ public final class StockCli {
   private final String changelogFile;
   private final List<String> extraArgs = new ArrayList<>();
 
+  /**
+   * @param searchPath the CLI's --search-path; null for its default (then a {@code classpath:} changelog file
+   *     resolves through {@code --classpath}, given with {@link #with})
+   */
   public StockCli(TestPostgres pg, String database, Path searchPath, String changelogFile) {
     this.pg = pg;
     this.database = database;
@@ -60,10 +64,11 @@ public final class StockCli {
   public Process start(String command, String... commandArgs) throws IOException {
     List<String> argv = new ArrayList<>(List.of(javaBinary(), "-cp", classpath(), MAIN,
         "--url=jdbc:postgresql://" + pg.host + ":" + pg.port + "/" + database,
-        "--username=" + pg.username,
-        "--search-path=" + searchPath.toAbsolutePath(),
-        "--changelog-file=" + changelogFile,
-        "--show-banner=false"));
+        "--username=" + pg.username));
+    if (searchPath != null) {
+      argv.add("--search-path=" + searchPath.toAbsolutePath());
+    }
+    argv.addAll(List.of("--changelog-file=" + changelogFile, "--show-banner=false"));
     argv.addAll(extraArgs);
     argv.add(command);
     argv.addAll(Arrays.asList(commandArgs));
