@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  */
 public final class StockCli {
   private static final String MAIN = "liquibase.integration.commandline.LiquibaseCommandLine";
+  /** How the CLI's sessions show in pg_stat_activity. */
+  public static final String APPLICATION_NAME = "stock-liquibase-cli";
 
   private final TestPostgres pg;
   private final String database;
@@ -63,7 +65,7 @@ public final class StockCli {
   /** Starts a call without waiting: for kill tests and for runs concurrent with the runner. */
   public Process start(String command, String... commandArgs) throws IOException {
     List<String> argv = new ArrayList<>(List.of(javaBinary(), "-cp", classpath(), MAIN,
-        "--url=jdbc:postgresql://" + pg.host + ":" + pg.port + "/" + database,
+        "--url=jdbc:postgresql://" + pg.host + ":" + pg.port + "/" + database + "?ApplicationName=" + APPLICATION_NAME,
         "--username=" + pg.username));
     if (searchPath != null) {
       argv.add("--search-path=" + searchPath.toAbsolutePath());

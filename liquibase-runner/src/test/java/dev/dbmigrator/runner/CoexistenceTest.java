@@ -1,0 +1,144 @@
+package dev.dbmigrator.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dbmigrator.runner.migration.ChangelogLockRow;
+import dev.dbmigrator.runner.result.MigrationResult;
+import dev.dbmigrator.runner.result.Status;
+import dev.dbmigrator.runner.support.RunnerFixture;
+import dev.dbmigrator.runner.support.SchemaSnapshot;
+import dev.dbmigrator.runner.support.StockCli;
+import dev.dbmigrator.runner.support.TestPostgres;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runner and the stock Liquibase CLI started together on the same changelog and database, round after round:
+ * whichever gets DATABASECHANGELOGLOCK first applies the changelog, the other waits and finds nothing to do.
+ * The runner starts when the CLI's first session connects, after a delay that differs from round to round, so
+ * the two race for the lock table and the lock in both orders. {@code -Dcoexist.rounds=N} runs more rounds (npm run test:coexistence).
+ */
+class CoexistenceTest {
+  private static final int ROUNDS = Integer.getInteger("coexist.rounds", 5);
+  private static final long[] RUNNER_DELAYS_MS = {0, 800, 1_600, 2_400, 3_200};
+  private final TestPostgres pg = TestPostgres.get();
+
+  @Test
+  void theRunnerAndTheStockCliStartedTogetherApplyEachChangesetOnce() throws Exception {
+    String clean = pg.createDatabase();
+    ForeignLockTest.setSleep(clean, 2);
+    MigrationResult alone = ForeignLockTest.runner(new RunnerFixture(), clean, Duration.ofSeconds(60))
+        .run(RunnerFixture.updateComplete());
+    assertEquals(Status.SUCCEEDED, alone.status(), alone.message());
+    SchemaSnapshot cleanRun = snapshot(clean);
+
+    int runnerFirst = 0;
+    int stockFirst = 0;
+    int overlapping = 0;
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      for (int round = 1; round <= ROUNDS; round++) {
+        String db = pg.createDatabase();
+        ForeignLockTest.setSleep(db, 2);
+        long delay = RUNNER_DELAYS_MS[(round - 1) % RUNNER_DELAYS_MS.length];
+        Overlap overlap = new Overlap(db);
+        Thread watcher = new Thread(overlap, "overlap-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        Process stock = new StockCli(pg, db, ForeignLockTest.CHANGELOG, "db.changelog-master.yaml").start("update");
+        awaitStockConnected(db);
+        Future<MigrationResult> running = pool.submit(() -> {
+          Thread.sleep(delay);
+          return ForeignLockTest.runner(new RunnerFixture(), db, Duration.ofSeconds(60))
+              .run(RunnerFixture.updateComplete());
+        });
+        String stockOutput = new String(stock.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(stock.waitFor(3, TimeUnit.MINUTES));
+        MigrationResult runner = running.get(3, TimeUnit.MINUTES);
+        overlap.stop = true;
+        watcher.join();
+
+        System.out.printf("coexistence round %d (runner started %d ms after the CLI connected): runner %s applied %d,"
+            + " stock CLI exit %d; stock waited on the runner's row: %b, runner waited on the stock's row: %b%n",
+            round, delay, runner.status(), runner.applied().count(), stock.exitValue(), overlap.stockWaited,
+            overlap.runnerWaited);
+        overlapping += overlap.stockWaited || overlap.runnerWaited ? 1 : 0;
+        assertEquals(0, stock.exitValue(), "round " + round + ": " + stockOutput);
+        assertEquals(Status.SUCCEEDED, runner.status(), "round " + round + ": " + runner.message());
+        assertTrue(runner.applied().count() == 0 || runner.applied().count() == 3,
+            "one client applied the whole changelog: " + runner.applied());
+        if (runner.applied().count() == 3) {
+          runnerFirst++;
+        } else {
+          stockFirst++;
+        }
+        assertEquals(3, ForeignLockTest.count(db, "SELECT count(DISTINCT (id, author, filename)) FROM databasechangelog"));
+        SchemaSnapshot after = snapshot(db);
+        assertEquals(cleanRun.schema(), after.schema(), "round " + round);
+        assertEquals(cleanRun.history(), after.history(), "round " + round + ": each changeset recorded once");
+        assertEquals(0, ForeignLockTest.count(db, "SELECT count(*) FROM databasechangeloglock WHERE locked"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    System.out.printf("coexistence: %d rounds, runner applied first in %d, stock CLI in %d, one waited on the other"
+        + " in %d, all SUCCEEDED%n", ROUNDS, runnerFirst, stockFirst, overlapping);
+    assertTrue(overlapping > 0, "the two clients did run at the same time");
+  }
+
+  /** Watches one round for either client waiting on the other's hold of DATABASECHANGELOGLOCK. */
+  private static final class Overlap implements Runnable {
+    private final String db;
+    volatile boolean stop;
+    volatile boolean stockWaited;
+    volatile boolean runnerWaited;
+
+    Overlap(String db) {
+      this.db = db;
+    }
+
+    @Override
+    public void run() {
+      while (!stop) {
+        try {
+          stockWaited |= ForeignLockTest.count(db, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+              + " AND query ILIKE 'UPDATE%databasechangeloglock%'") > 0;
+          runnerWaited |= ForeignLockTest.count(db, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+              + ChangelogLockRow.APPLICATION_NAME + "' AND EXISTS (SELECT FROM pg_class WHERE relname ="
+              + " 'databasechangeloglock') AND (SELECT bool_or(locked) FROM databasechangeloglock)") > 0;
+        } catch (Exception e) {
+          // The lock table may not exist yet, or be created right now: look again.
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private static void awaitStockConnected(String db) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (ForeignLockTest.count(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        + " AND application_name = '" + StockCli.APPLICATION_NAME + "'") == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the stock CLI never connected");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private SchemaSnapshot snapshot(String db) throws Exception {
+    try (Connection c = pg.connect(db)) {
+      return SchemaSnapshot.of(c);
+    }
+  }
+}
