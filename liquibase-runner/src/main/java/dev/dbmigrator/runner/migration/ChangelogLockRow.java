@@ -15,6 +15,7 @@ import liquibase.sql.Sql;
 import liquibase.sqlgenerator.SqlGeneratorFactory;
 import liquibase.statement.SqlStatement;
 import liquibase.statement.core.CreateDatabaseChangeLogLockTableStatement;
+import liquibase.statement.core.CreateDatabaseChangeLogTableStatement;
 import liquibase.statement.core.InitializeDatabaseChangeLogLockTableStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,13 +116,23 @@ public final class ChangelogLockRow implements AutoCloseable {
   }
 
   /**
-   * Liquibase's own statements, from its SQL generators, as StandardLockService.init runs them: create the table
-   * if it is missing, then insert row 1 if the table is empty. A client creating them at the same moment makes
-   * one side fail; that side rolls back, waits a random moment under a second and looks again.
+   * Liquibase's own statements, from its SQL generators, in the order a stock client runs them before it asks for
+   * the lock: DATABASECHANGELOG if it is missing (as StandardChangeLogHistoryService.init creates it), then, as
+   * StandardLockService.init does, DATABASECHANGELOGLOCK if it is missing and row 1 if the table is empty. A
+   * client creating them at the same moment makes one side fail; this side then rolls back, waits a random
+   * moment under a second and looks again, as StandardLockService does (the stock history service does not
+   * retry, so creating DATABASECHANGELOG here keeps the runner's own update out of that race).
    */
   private static void ensureTableAndRow(Connection session, Database database, String table) throws SQLException {
+    String history = database.escapeTableName(database.getLiquibaseCatalogName(), database.getLiquibaseSchemaName(),
+        database.getDatabaseChangeLogTableName());
     for (int attempt = 1; ; attempt++) {
       try {
+        if (!exists(session, history)) {
+          execute(session, database, new CreateDatabaseChangeLogTableStatement());
+          session.commit();
+          LOG.info("created {}", history);
+        }
         if (!exists(session, table)) {
           execute(session, database, new CreateDatabaseChangeLogLockTableStatement());
           session.commit();
