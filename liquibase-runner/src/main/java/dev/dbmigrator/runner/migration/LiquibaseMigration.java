@@ -68,7 +68,8 @@ public final class LiquibaseMigration {
    *     Liquibase clients while the update runs (see {@link ChangelogLockRow}); null to leave that table alone
    */
   public MigrationOutcome update(Connection connection, Connection lockSession) {
-    return inScope(connection, lockSession, () -> updateInScope(connection));
+    long started = System.nanoTime();
+    return inScope(connection, () -> updateInScope(connection, lockSession, started));
   }
 
   /**
@@ -76,27 +77,16 @@ public final class LiquibaseMigration {
    * applied; DATABASECHANGELOG is only read.
    */
   public MigrationOutcome plan(Connection connection) {
-    return inScope(connection, null, () -> planInScope(connection));
+    return inScope(connection, () -> planInScope(connection));
   }
 
   /**
    * Holds the session lock around all of Liquibase's work: its DATABASECHANGELOG table is created before its
    * own lock service is asked, so concurrent first runs would otherwise race to create it.
    */
-  private MigrationOutcome inScope(Connection connection, Connection lockSession,
-      Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
-    long started = System.nanoTime();
+  private MigrationOutcome inScope(Connection connection, Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
     try (SessionLock lock = SessionLock.await(connection, lockWaitBudget)) {
-      return Scope.child(scopeValues(), () -> {
-        if (lockSession == null) {
-          return work.run();
-        }
-        try (ChangelogLockRow row = ChangelogLockRow.hold(lockSession, lockWaitBudget, started)) {
-          return work.run();
-        }
-      });
-    } catch (ChangelogLockRow.HeldByForeignClient e) {
-      return new MigrationOutcome(Reason.FOREIGN_LOCK, e.getMessage(), null, List.of(), List.of(), null, null, null);
+      return Scope.child(scopeValues(), work);
     } catch (SessionLock.LockTimeoutException e) {
       return new MigrationOutcome(Reason.LOCK_TIMEOUT, e.getMessage(), null, List.of(), List.of(), null, null, null);
     } catch (Exception e) {
@@ -180,13 +170,30 @@ public final class LiquibaseMigration {
         pending, null, serverVersion, sql.toString(StandardCharsets.UTF_8));
   }
 
-  private MigrationOutcome updateInScope(Connection connection) throws Exception {
+  /**
+   * Parses first, as the stock CLI does, so an unreadable changelog leaves no trace; then, when there is a lock
+   * session, holds DATABASECHANGELOGLOCK against other Liquibase clients around all the rest.
+   */
+  private MigrationOutcome updateInScope(Connection connection, Connection lockSession, long started)
+      throws Exception {
     Opened opened;
     try {
       opened = open(connection);
     } catch (UnreadableChangelog e) {
       return e.outcome;
     }
+    if (lockSession == null) {
+      return updateOpened(connection, opened);
+    }
+    try (ChangelogLockRow row = ChangelogLockRow.hold(lockSession, lockWaitBudget, started)) {
+      return updateOpened(connection, opened);
+    } catch (ChangelogLockRow.HeldByForeignClient e) {
+      return new MigrationOutcome(Reason.FOREIGN_LOCK, e.getMessage(), null, List.of(), List.of(), null,
+          opened.serverVersion(), null);
+    }
+  }
+
+  private MigrationOutcome updateOpened(Connection connection, Opened opened) throws Exception {
     Database database = opened.database();
     Liquibase liquibase = opened.liquibase();
     DatabaseChangeLog changeLog = opened.changeLog();
