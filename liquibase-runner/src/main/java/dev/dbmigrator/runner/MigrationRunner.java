@@ -135,16 +135,28 @@ public final class MigrationRunner {
       return run.finish(Status.FAILED, Reason.SECRET_UNAVAILABLE, e.getMessage(), trigger, database, null);
     }
     MigrationOutcome outcome;
+    Connection lockSession = null;
     try {
+      if (!trigger.dryRun()) {
+        // A second session of the same credentials holds DATABASECHANGELOGLOCK against other Liquibase clients.
+        lockSession = resumingConnector.connect(secret, secrets);
+      }
       LiquibaseMigration migration =
           new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve, filter, parameters);
       if (markApplied != null && trigger.type() == Trigger.Type.LOCAL) {
-        outcome = migration.markApplied(connection, markApplied.upTo(), trigger.dryRun());
+        outcome = migration.markApplied(connection, lockSession, markApplied.upTo(), trigger.dryRun());
       } else {
-        outcome = trigger.dryRun() ? migration.plan(connection) : migration.update(connection);
+        outcome = trigger.dryRun() ? migration.plan(connection) : migration.update(connection, lockSession);
       }
+    } catch (ConnectionFailedException e) {
+      return run.finish(Status.FAILED, e.reason(), e.getMessage(), trigger, database, null);
+    } catch (SecretUnavailableException e) {
+      return run.finish(Status.FAILED, Reason.SECRET_UNAVAILABLE, e.getMessage(), trigger, database, null);
     } finally {
       closeQuietly(connection);
+      if (lockSession != null) {
+        closeQuietly(lockSession);
+      }
     }
     database = new DatabaseInfo(secret.host(), secret.port(), secret.dbname(), outcome.serverVersion());
     if (outcome.planned()) {

@@ -147,20 +147,40 @@ class LockingTest {
   }
 
   @Test
-  void aStaleLiquibaseLockRowDoesNotBlock() throws Exception {
+  void aStaleLiquibaseLockRowIsWaitedForThenReportedAsForeignLock() throws Exception {
     String db = pg.createDatabase();
     try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE databasechangeloglock (id int PRIMARY KEY, locked boolean NOT NULL,"
           + " lockgranted timestamp, lockedby varchar(255))");
       s.execute("INSERT INTO databasechangeloglock VALUES (1, true, now() - interval '1 day', 'killed-cli (10.0.0.1)')");
     }
+    RunnerFixture fixture = new RunnerFixture();
+    MigrationRunner runner = new MigrationRunner(
+        new dev.dbmigrator.runner.trigger.TriggerParser(
+            dev.dbmigrator.runner.trigger.WatchedStacks.parse(RunnerFixture.WATCHED_STACK_ID)),
+        fixture.gate,
+        () -> dev.dbmigrator.runner.secret.DatabaseSecret.fromJson(pg.secretJson(db)),
+        new dev.dbmigrator.runner.database.DatabaseConnector("disable", Duration.ofSeconds(10)),
+        new dev.dbmigrator.runner.migration.ChangelogFolder(RepoPaths.changelog()),
+        new dev.dbmigrator.runner.recording.ResultRecorder(fixture.store, fixture.events),
+        Clock.systemUTC(), Duration.ofSeconds(2), Duration.ofSeconds(5));
 
-    MigrationResult result = new RunnerFixture().runner(RepoPaths.changelog(), pg.secretJson(db))
-        .run(RunnerFixture.updateComplete());
+    MigrationResult result = runner.run(RunnerFixture.updateComplete());
 
-    assertEquals(Status.SUCCEEDED, result.status(), result.message());
-    assertEquals(2, result.applied().count());
-    assertFalse(result.durationMs() > 10_000, "no wait on the stale row");
+    assertEquals(Status.FAILED, result.status(), "never ignored, never a silent skip");
+    assertEquals(Reason.FOREIGN_LOCK, result.reason());
+    assertTrue(result.message().contains("killed-cli (10.0.0.1)"), result.message());
+    assertTrue(result.message().contains("liquibase release-locks"), result.message());
+    assertTrue(result.durationMs() >= 2_000, "waited for within the budget");
+    assertEquals(0, count(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'demo'"), "nothing applied");
+
+    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+      s.execute("UPDATE databasechangeloglock SET locked = false, lockgranted = null, lockedby = null");  // release-locks
+    }
+    MigrationResult released = runner.run(RunnerFixture.updateComplete());
+    assertEquals(Status.SUCCEEDED, released.status(), released.message());
+    assertEquals(2, released.applied().count());
+    assertFalse(released.durationMs() > 10_000, "no wait once the row is free");
   }
 
   private void awaitSleepingChangeset(String db) throws Exception {

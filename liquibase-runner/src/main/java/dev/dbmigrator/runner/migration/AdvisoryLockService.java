@@ -12,8 +12,6 @@ import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LockException;
 import liquibase.lockservice.DatabaseChangeLogLock;
 import liquibase.lockservice.LockService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Liquibase's lock service on the runner's {@link SessionLock} instead of the DATABASECHANGELOGLOCK row, which
@@ -21,12 +19,10 @@ import org.slf4j.LoggerFactory;
  * session lock around the whole run; taking it again here is immediate, because advisory locks are
  * re-entrant within a session, and it keeps any other Liquibase use of this connection serialised too.
  *
- * <p>DATABASECHANGELOGLOCK is not used at all: a row left set by an older runner or by the stock CLI never
- * blocks this runner. It is reported in the log and left alone.
+ * <p>Other Liquibase clients know only DATABASECHANGELOGLOCK: {@link ChangelogLockRow} holds its row for them
+ * from a second session while the runner updates, and waits for a row they committed as locked.
  */
 public final class AdvisoryLockService implements LockService {
-  private static final Logger LOG = LoggerFactory.getLogger(AdvisoryLockService.class);
-
   private Database database;
   private boolean hasLock;
 
@@ -73,9 +69,6 @@ public final class AdvisoryLockService implements LockService {
       hasLock = SessionLock.tryLock(connection());
     } catch (SQLException e) {
       throw new LockException("advisory lock failed: " + e.getMessage(), e);
-    }
-    if (hasLock) {
-      reportLegacyLockRow();
     }
     return hasLock;
   }
@@ -125,29 +118,6 @@ public final class AdvisoryLockService implements LockService {
 
   @Override
   public void destroy() {}
-
-  private void reportLegacyLockRow() {
-    // Checked first: a query on a missing table would abort the transaction Liquibase continues with.
-    try (PreparedStatement exists = connection().prepareStatement(
-            "SELECT to_regclass('databasechangeloglock') IS NOT NULL");
-        ResultSet table = exists.executeQuery()) {
-      if (!table.next() || !table.getBoolean(1)) {
-        return;
-      }
-      try (PreparedStatement s = connection().prepareStatement(
-              "SELECT lockedby, lockgranted FROM databasechangeloglock WHERE locked");
-          ResultSet rs = s.executeQuery()) {
-        if (rs.next()) {
-          LOG.warn("DATABASECHANGELOGLOCK is set (by {} since {}), left by an older runner or the stock "
-              + "Liquibase CLI. This runner locks with a session advisory lock and ignores it; clear it with "
-              + "`liquibase release-locks` if the stock CLI still needs it.", rs.getString("lockedby"),
-              rs.getTimestamp("lockgranted"));
-        }
-      }
-    } catch (SQLException e) {
-      LOG.warn("cannot read DATABASECHANGELOGLOCK: {}", e.getMessage());
-    }
-  }
 
   private Connection connection() {
     return ((JdbcConnection) database.getConnection()).getUnderlyingConnection();

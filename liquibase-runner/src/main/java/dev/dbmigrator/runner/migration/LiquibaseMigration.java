@@ -77,7 +77,16 @@ public final class LiquibaseMigration {
   }
 
   public MigrationOutcome update(Connection connection) {
-    return inScope(connection, () -> updateInScope(connection));
+    return update(connection, null);
+  }
+
+  /**
+   * @param lockSession a second session of the runner's, used only to hold DATABASECHANGELOGLOCK against other
+   *     Liquibase clients while the update runs (see {@link ChangelogLockRow}); null to leave that table alone
+   */
+  public MigrationOutcome update(Connection connection, Connection lockSession) {
+    long started = System.nanoTime();
+    return inScope(connection, () -> updateInScope(connection, lockSession, started));
   }
 
   /**
@@ -96,9 +105,28 @@ public final class LiquibaseMigration {
    * @param dryRun print the SQL that would record them, and write nothing
    */
   public MigrationOutcome markApplied(Connection connection, String upTo, boolean dryRun) {
+    return markApplied(connection, null, upTo, dryRun);
+  }
+
+  /** As {@link #markApplied(Connection, String, boolean)}, holding DATABASECHANGELOGLOCK on {@code lockSession}. */
+  public MigrationOutcome markApplied(Connection connection, Connection lockSession, String upTo, boolean dryRun) {
+    long started = System.nanoTime();
     return inScope(connection, dryRun
         ? () -> writingNothing(connection, () -> markAppliedInScope(connection, upTo, true))
-        : () -> markAppliedInScope(connection, upTo, false));
+        : () -> holdingChangelogLock(lockSession, started, () -> markAppliedInScope(connection, upTo, false)));
+  }
+
+  /** Other Liquibase clients wait on DATABASECHANGELOGLOCK while {@code work} writes history rows. */
+  private MigrationOutcome holdingChangelogLock(Connection lockSession, long started,
+      Scope.ScopedRunnerWithReturn<MigrationOutcome> work) throws Exception {
+    if (lockSession == null) {
+      return work.run();
+    }
+    try (ChangelogLockRow row = ChangelogLockRow.hold(lockSession, lockWaitBudget, started)) {
+      return work.run();
+    } catch (ChangelogLockRow.HeldByForeignClient e) {
+      return MigrationOutcome.notStarted(Reason.FOREIGN_LOCK, e.getMessage(), null);
+    }
   }
 
   private static MigrationOutcome writingNothing(Connection connection,
@@ -212,6 +240,11 @@ public final class LiquibaseMigration {
     } catch (NotOpened e) {
       return e.outcome;
     }
+    MigrationOutcome foreignHistory =
+        HistoryGuard.refusal(connection, opened.changeLog(), folder.masterFile(), opened.serverVersion());
+    if (foreignHistory != null) {
+      return foreignHistory;
+    }
     ByteArrayOutputStream sql = new ByteArrayOutputStream();
     try {
       new CommandScope(UpdateSqlCommandStep.COMMAND_NAME)
@@ -234,12 +267,34 @@ public final class LiquibaseMigration {
         opened.serverVersion(), sql.toString(StandardCharsets.UTF_8));
   }
 
-  private MigrationOutcome updateInScope(Connection connection) throws Exception {
+  /**
+   * Parses first, as the stock CLI does, so an unreadable changelog leaves no trace; then, when there is a lock
+   * session, holds DATABASECHANGELOGLOCK against other Liquibase clients around all the rest.
+   */
+  private MigrationOutcome updateInScope(Connection connection, Connection lockSession, long started)
+      throws Exception {
     Opened opened;
     try {
       opened = open(connection);
     } catch (NotOpened e) {
       return e.outcome;
+    }
+    if (lockSession == null) {
+      return updateOpened(connection, opened);
+    }
+    try (ChangelogLockRow row = ChangelogLockRow.hold(lockSession, lockWaitBudget, started)) {
+      return updateOpened(connection, opened);
+    } catch (ChangelogLockRow.HeldByForeignClient e) {
+      return new MigrationOutcome(Reason.FOREIGN_LOCK, e.getMessage(), opened.total(), List.of(),
+          ids(opened.pending()), null, opened.serverVersion(), null);
+    }
+  }
+
+  private MigrationOutcome updateOpened(Connection connection, Opened opened) throws Exception {
+    MigrationOutcome foreignHistory =
+        HistoryGuard.refusal(connection, opened.changeLog(), folder.masterFile(), opened.serverVersion());
+    if (foreignHistory != null) {
+      return foreignHistory;
     }
     String interrupted = InterruptedChangesets.check(connection);
     if (interrupted != null) {

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  */
 public final class StockCli {
   private static final String MAIN = "liquibase.integration.commandline.LiquibaseCommandLine";
+  /** How the CLI's sessions show in pg_stat_activity. */
+  public static final String APPLICATION_NAME = "stock-liquibase-cli";
 
   private final TestPostgres pg;
   private final String database;
@@ -25,6 +27,10 @@ public final class StockCli {
   private final String changelogFile;
   private final List<String> extraArgs = new ArrayList<>();
 
+  /**
+   * @param searchPath the CLI's --search-path; null for its default (then a {@code classpath:} changelog file
+   *     resolves through {@code --classpath}, given with {@link #with})
+   */
   public StockCli(TestPostgres pg, String database, Path searchPath, String changelogFile) {
     this.pg = pg;
     this.database = database;
@@ -59,11 +65,12 @@ public final class StockCli {
   /** Starts a call without waiting: for kill tests and for runs concurrent with the runner. */
   public Process start(String command, String... commandArgs) throws IOException {
     List<String> argv = new ArrayList<>(List.of(javaBinary(), "-cp", classpath(), MAIN,
-        "--url=jdbc:postgresql://" + pg.host + ":" + pg.port + "/" + database,
-        "--username=" + pg.username,
-        "--search-path=" + searchPath.toAbsolutePath(),
-        "--changelog-file=" + changelogFile,
-        "--show-banner=false"));
+        "--url=jdbc:postgresql://" + pg.host + ":" + pg.port + "/" + database + "?ApplicationName=" + APPLICATION_NAME,
+        "--username=" + pg.username));
+    if (searchPath != null) {
+      argv.add("--search-path=" + searchPath.toAbsolutePath());
+    }
+    argv.addAll(List.of("--changelog-file=" + changelogFile, "--show-banner=false"));
     argv.addAll(extraArgs);
     argv.add(command);
     argv.addAll(Arrays.asList(commandArgs));
