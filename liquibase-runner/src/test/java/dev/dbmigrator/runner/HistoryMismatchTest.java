@@ -1,6 +1,7 @@
 package dev.dbmigrator.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmigrator.runner.result.MigrationResult;
@@ -69,7 +70,7 @@ class HistoryMismatchTest {
         .run(RunnerFixture.replay("cf-event-testing", true));
     assertEquals(Status.FAILED, plan.status());
     assertEquals(Reason.HISTORY_MISMATCH, plan.reason(), "a plan says so rather than list everything as pending");
-    assertEquals(0, plan.pending().count());
+    assertNull(plan.pending().count(), "which changesets are pending is unknown under a foreign history");
     assertEquals(before, snapshot(db));
   }
 

@@ -1,6 +1,5 @@
 package dev.dbmigrator.runner.migration;
 
-import dev.dbmigrator.runner.result.Reason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,17 +26,6 @@ public final class HistoryGuard {
   public record Recorded(String id, String author, String filename) {}
 
   private HistoryGuard() {}
-
-  /**
-   * The run's outcome when DATABASECHANGELOG holds this changelog's changesets under other paths, else null.
-   * Reads the history only; creates nothing, so a dry run may ask too.
-   */
-  static MigrationOutcome refusal(Connection connection, DatabaseChangeLog changeLog, String masterFile,
-      String serverVersion) throws SQLException {
-    String why = check(changeLog.getChangeSets(), recorded(connection), masterFile);
-    return why == null ? null : new MigrationOutcome(Reason.HISTORY_MISMATCH, why, changeLog.getChangeSets().size(),
-        List.of(), List.of(), null, serverVersion, null);
-  }
 
   /** The recorded rows; none when the table does not exist yet (nothing is created). */
   public static List<Recorded> recorded(Connection connection) throws SQLException {

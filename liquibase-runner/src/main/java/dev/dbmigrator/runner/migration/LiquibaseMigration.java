@@ -240,8 +240,7 @@ public final class LiquibaseMigration {
     } catch (NotOpened e) {
       return e.outcome;
     }
-    MigrationOutcome foreignHistory =
-        HistoryGuard.refusal(connection, opened.changeLog(), folder.masterFile(), opened.serverVersion());
+    MigrationOutcome foreignHistory = refuseForeignHistory(connection, opened);
     if (foreignHistory != null) {
       return foreignHistory;
     }
@@ -291,8 +290,7 @@ public final class LiquibaseMigration {
   }
 
   private MigrationOutcome updateOpened(Connection connection, Opened opened) throws Exception {
-    MigrationOutcome foreignHistory =
-        HistoryGuard.refusal(connection, opened.changeLog(), folder.masterFile(), opened.serverVersion());
+    MigrationOutcome foreignHistory = refuseForeignHistory(connection, opened);
     if (foreignHistory != null) {
       return foreignHistory;
     }
@@ -327,6 +325,18 @@ public final class LiquibaseMigration {
     String failed = reason == Reason.CHANGESET_FAILED ? recorder.failed() : null;
     return new MigrationOutcome(reason, message, opened.total(), recorder.applied(), pending, failed,
         opened.serverVersion(), null);
+  }
+
+  /**
+   * HISTORY_MISMATCH when the history records this changelog under other paths; null when it does not. Which
+   * changesets are pending is then unknown (Liquibase would call every mismatched one pending), so the count is
+   * null, never a guess.
+   */
+  private MigrationOutcome refuseForeignHistory(Connection connection, Opened opened) throws SQLException {
+    String why = HistoryGuard.check(opened.changeLog().getChangeSets(), HistoryGuard.recorded(connection),
+        folder.masterFile());
+    return why == null ? null : new MigrationOutcome(Reason.HISTORY_MISMATCH, why, opened.total(), List.of(),
+        null, null, opened.serverVersion(), null);
   }
 
   /** The one place that runs Liquibase's {@code update}, over the changelog and parameters of {@link #open}. */
