@@ -51,7 +51,7 @@ final class LockRetries {
     return retries;
   }
 
-  /** The blockers seen during the last lock wait that timed out; empty when none was seen. */
+  /** When the retries were spent: the blockers seen during the last lock wait; otherwise none. */
   List<Blocker> blockers() {
     return blockers;
   }
@@ -68,9 +68,11 @@ final class LockRetries {
         long started = System.nanoTime();
         try {
           attempt.run();
+          blockers = List.of();
           return;
         } catch (Exception e) {
           if (!lockTimedOut(e) || !recorder.failedInTransaction()) {
+            blockers = List.of();
             throw e;
           }
           blockers = sampler == null ? List.of() : sampler.blockersSince(started);
