@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dbmigrator.runner.migration.LockRetriesAccess;
 import dev.dbmigrator.runner.migration.LockTimeouts;
 import dev.dbmigrator.runner.result.MigrationResult;
 import dev.dbmigrator.runner.result.Reason;
@@ -107,6 +108,44 @@ class LockTimeoutTest {
         "and so was its history row: the changeset is still pending, whole");
     assertEquals(0, probe.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
         + " AND application_name = 'db-migrator'"), "the run closed its sessions, the blocker sampler's included");
+  }
+
+  @Test
+  void theRetriesNeverReachIntoTheInvocationsTimeReserve() throws Exception {
+    String db = migratedDemo();
+    Path changelog = DemoChangelog.withChange("lock-time-budget", ALTER_USERS);
+    // 62 s left with a reserve of 60 s: room for the first attempt's 1 s lock wait, not for a pause and another.
+    long end = System.nanoTime() + Duration.ofSeconds(62).toNanos();
+    MigrationResult result;
+    try (TableHolder holder = TableHolder.hold(pg, db, HOLD_READ)) {
+      result = new RunnerFixture().runner(changelog, pg.secretJson(db))
+          .withLockTimeouts(new LockTimeouts(Duration.ofSeconds(1), Duration.ZERO, Duration.ofMinutes(2)))
+          .withTimeReserve(Duration.ofSeconds(60))
+          .run(RunnerFixture.updateComplete(), () -> Duration.ofNanos(end - System.nanoTime()));
+    }
+
+    assertEquals(Reason.LOCK_CONTENDED, result.reason(), result.message());
+    assertEquals(0, result.lockRetries());
+    assertTrue(result.message().contains("the invocation's time budget leaves no room for another attempt"),
+        result.message());
+    assertTrue(result.durationMs() < 10_000, "it stopped at once instead of spending the 2 min retry budget");
+  }
+
+  @Test
+  void thePausesBetweenAttemptsGrowFromOneSecondToTenWithJitter() {
+    for (int i = 0; i < 200; i++) {
+      assertBetween(500, 1000, LockRetriesAccess.pause(0));
+      assertBetween(1000, 2000, LockRetriesAccess.pause(1));
+      assertBetween(4000, 8000, LockRetriesAccess.pause(3));
+      assertBetween(5000, 10_000, LockRetriesAccess.pause(30));
+    }
+    assertTrue(java.util.stream.IntStream.range(0, 50).mapToObj(i -> LockRetriesAccess.pause(4)).distinct().count()
+        > 1, "the pauses are drawn, not fixed");
+  }
+
+  private static void assertBetween(long lowMs, long highMs, Duration pause) {
+    assertTrue(pause.toMillis() >= lowMs && pause.toMillis() <= highMs, pause + " not in [" + lowMs + ", " + highMs
+        + "] ms");
   }
 
   @Test

@@ -47,7 +47,8 @@ final class BlockerSampler implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    executor.scheduleWithFixedDelay(this::sample, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    // The first look comes one interval in: a run with nothing to wait for never opens the extra session.
+    executor.scheduleWithFixedDelay(this::sample, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Samples every fifth of the lock timeout (between 50 and 500 ms), so a few samples fall inside each wait. */
