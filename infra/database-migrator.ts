@@ -137,6 +137,31 @@ export interface DatabaseMigratorProps {
    */
   readonly lockWaitBudget?: cdk.Duration;
   /**
+   * The `lock_timeout` of every transactional changeset (env `LOCK_TIMEOUT_SECONDS`). A changeset that waits
+   * longer for a lock is rolled back whole and the update is retried with backoff within `lockRetryBudget`, so a
+   * blocked `ALTER TABLE` never queues the application's queries behind it for longer than this. Changesets with
+   * `runInTransaction: false` (such as `CREATE INDEX CONCURRENTLY`) run without it and are never retried.
+   * `Duration.seconds(0)` turns it off: a changeset then waits for its locks as long as it takes.
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly lockTimeout?: cdk.Duration;
+  /**
+   * The `statement_timeout` of every transactional changeset (env `STATEMENT_TIMEOUT_SECONDS`). A changeset that
+   * runs longer fails and is rolled back; it is not retried.
+   *
+   * @default - none: data migrations may be long
+   */
+  readonly statementTimeout?: cdk.Duration;
+  /**
+   * How long a run keeps retrying after a changeset timed out on a lock, counted from the first lock timeout
+   * (env `LOCK_RETRY_BUDGET_SECONDS`); always inside `timeout`. When it runs out the run ends FAILED with
+   * `LOCK_CONTENDED`, naming the session that held the lock. `Duration.seconds(0)` never retries.
+   *
+   * @default Duration.minutes(2)
+   */
+  readonly lockRetryBudget?: cdk.Duration;
+  /**
    * How long a run keeps retrying its connection while Aurora resumes from 0 ACU (env `CONNECT_BUDGET_SECONDS`).
    * Must be shorter than `timeout`.
    *
@@ -259,6 +284,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     check.checkReservedConcurrency(this, props.reservedConcurrency);
     const timeout = props.timeout ?? cdk.Duration.minutes(15);
     check.checkBudgets(this, timeout, props.connectBudget, props.lockWaitBudget);
+    check.checkLockTimeouts(this, timeout, props);
     const databaseSecret = props.databaseSecret ?? clusterSecret(props.cluster);
     if (!databaseSecret) {
       throw check.validationError(
@@ -354,6 +380,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     }
     if (props.lockWaitBudget) environment.LOCK_WAIT_BUDGET_SECONDS = String(props.lockWaitBudget.toSeconds());
     if (props.connectBudget) environment.CONNECT_BUDGET_SECONDS = String(props.connectBudget.toSeconds());
+    Object.assign(environment, check.lockTimeoutEnvironment(props));
 
     this.runnerLayer = new lambda.LayerVersion(this, 'RunnerLayer', {
       description: 'db-migrator runner: Liquibase, the PostgreSQL driver and the runner (java/lib/*.jar)',

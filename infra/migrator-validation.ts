@@ -148,3 +148,57 @@ export function checkBudgets(
     }
   }
 }
+
+/** The construct props that set how transactional changesets meet live traffic. */
+export interface LockTimeoutProps {
+  readonly lockTimeout?: cdk.Duration;
+  readonly statementTimeout?: cdk.Duration;
+  readonly lockRetryBudget?: cdk.Duration;
+}
+
+const LOCK_TIMEOUT_ENV = {
+  lockTimeout: 'LOCK_TIMEOUT_SECONDS',
+  statementTimeout: 'STATEMENT_TIMEOUT_SECONDS',
+  lockRetryBudget: 'LOCK_RETRY_BUDGET_SECONDS',
+} as const;
+
+/**
+ * Each setting in whole milliseconds and shorter than the runner's timeout, since the runner must still record
+ * its result; a retry budget needs a lock timeout to retry after.
+ */
+export function checkLockTimeouts(scope: Construct, timeout: cdk.Duration, props: LockTimeoutProps): void {
+  for (const name of Object.keys(LOCK_TIMEOUT_ENV) as (keyof LockTimeoutProps)[]) {
+    const value = props[name];
+    if (!value || value.isUnresolved()) continue;
+    const ms = value.toMilliseconds({ integral: false });
+    if (!Number.isInteger(ms)) {
+      throw validationError(scope, `${name} must be a whole number of milliseconds, got ${value.toHumanString()}`);
+    }
+    if (!timeout.isUnresolved() && ms >= timeout.toMilliseconds()) {
+      throw validationError(
+        scope,
+        `${name} (${value.toHumanString()}) must be shorter than the runner's timeout (${timeout.toHumanString()}): ` +
+          'the run needs time left to record its result',
+      );
+    }
+  }
+  const { lockTimeout, lockRetryBudget } = props;
+  if (lockTimeout && !lockTimeout.isUnresolved() && lockTimeout.toMilliseconds() === 0
+      && lockRetryBudget && !lockRetryBudget.isUnresolved() && lockRetryBudget.toMilliseconds() > 0) {
+    throw validationError(
+      scope,
+      `lockRetryBudget (${lockRetryBudget.toHumanString()}) has nothing to retry with lockTimeout 0: ` +
+        'without a lock timeout a changeset waits for its locks instead of failing',
+    );
+  }
+}
+
+/** The runner's variables for the lock settings that are given, in seconds (fractions allowed); none of them LIQUIBASE_*. */
+export function lockTimeoutEnvironment(props: LockTimeoutProps): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, key] of Object.entries(LOCK_TIMEOUT_ENV) as [keyof LockTimeoutProps, string][]) {
+    const value = props[name];
+    if (value) env[key] = String(value.toMilliseconds() / 1000);
+  }
+  return env;
+}

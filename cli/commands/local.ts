@@ -10,7 +10,7 @@ import { UsageError } from '../lib/errors';
 import { AWS_HELP, exitCodesHelp } from '../lib/help-text';
 import { checkChangelogDir, runLocal } from '../lib/local-run';
 import { exitCodeOf } from '../lib/migration-result';
-import { collectParameter } from '../lib/option-parsers';
+import { collectParameter, nonNegativeSeconds } from '../lib/option-parsers';
 import { formatSummary } from '../lib/result-summary';
 
 /** The database the embedded server gets, named like the sample's so `npm start` and `local` look alike. */
@@ -24,6 +24,9 @@ interface LocalOptions {
   contexts?: string;
   labels?: string;
   parameter: Record<string, string>;
+  lockTimeout?: number;
+  statementTimeout?: number;
+  lockRetryBudget?: number;
   markApplied?: boolean;
   toChangeset?: string;
   dryRun?: boolean;
@@ -62,6 +65,9 @@ export function registerLocal(program: Command, runner: CommandRunner): void {
     .option('--contexts <expression>', 'Liquibase contexts, set before the changelog is parsed')
     .option('--labels <expression>', 'a Liquibase label expression')
     .option('--parameter <name=value>', 'a value for ${name} in the changelog (repeatable)', collectParameter, {})
+    .option('--lock-timeout <seconds>', 'lock_timeout of each transactional changeset, retried on a lock timeout (default 5; 0 turns it off)', nonNegativeSeconds)
+    .option('--statement-timeout <seconds>', 'statement_timeout of each transactional changeset (default: off)', nonNegativeSeconds)
+    .option('--lock-retry-budget <seconds>', 'how long to keep retrying a changeset that timed out on a lock (default 120)', nonNegativeSeconds)
     .option('--mark-applied', 'record the changesets as applied without running them (changelog-sync), for a schema built by other means')
     .option('--to-changeset <file::id::author>', 'with --mark-applied: stop after this changeset')
     .option('--dry-run', 'plan only: list pending changesets and their SQL, apply nothing')
@@ -138,6 +144,11 @@ async function runAndReport(
       contexts: options.contexts,
       labels: options.labels,
       parameters: options.parameter,
+    },
+    locks: {
+      lockTimeoutSeconds: options.lockTimeout,
+      statementTimeoutSeconds: options.statementTimeout,
+      lockRetryBudgetSeconds: options.lockRetryBudget,
     },
     resultFile,
     dryRun: options.dryRun === true,

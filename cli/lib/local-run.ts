@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ChangelogSelection, runLocalRunner } from '../local/runner-process';
+import { type ChangelogSelection, type LockSettings, runLocalRunner } from '../local/runner-process';
 import type { DatabaseSecret } from './db-secret';
 import { CliError, UsageError } from './errors';
 import type { MigrationResult } from './migration-result';
@@ -13,6 +13,7 @@ export interface LocalRunRequest {
   readonly sslMode: string;
   readonly changelogDir: string;
   readonly selection: ChangelogSelection;
+  readonly locks?: LockSettings;
   readonly resultFile: string;
   readonly dryRun: boolean;
   readonly markApplied?: { readonly upTo?: string };
@@ -41,6 +42,7 @@ export async function runLocal(request: LocalRunRequest): Promise<LocalRunOutcom
     trigger: { kind: 'local', dryRun: request.dryRun, markApplied: request.markApplied },
     changelogDir: request.changelogDir,
     selection: request.selection,
+    locks: request.locks,
     resultFile: request.resultFile,
     secretJson: JSON.stringify(request.secret),
     sslMode: request.sslMode,

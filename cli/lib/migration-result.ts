@@ -40,6 +40,18 @@ export interface MigrationResult {
   notes?: string[];
   /** Only on a dry run (PLANNED): the SQL Liquibase would run. */
   sqlPreview?: string;
+  /** Present when the run updated: how many times a lock timeout (SQLSTATE 55P03) made it retry the update. */
+  lockRetries?: number;
+  /** Only on LOCK_CONTENDED: the sessions that held the lock, sampled while the changeset waited; never their query. */
+  blockedBy?: BlockingSession[];
+}
+
+/** A session that blocked a changeset, as pg_stat_activity showed it; null where the runner's role may not see. */
+export interface BlockingSession {
+  pid: number;
+  applicationName: string | null;
+  state: string | null;
+  transactionAgeMs: number | null;
 }
 
 /** The one mapping from a run's outcome to an exit code, shared by every command that reports a run. */

@@ -15,6 +15,15 @@ export function positiveSeconds(value: string): number {
   return n;
 }
 
+/** A number of seconds that may be 0 (which turns a timeout off), with at most millisecond precision. */
+export function nonNegativeSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || Math.round(n * 1000) !== n * 1000) {
+    throw new InvalidArgumentError('expected a number of seconds, 0 or more (at most 3 decimals)');
+  }
+  return n;
+}
+
 /** --parameter NAME=VALUE, repeatable: the name is what the changelog writes inside ${…}; the value may hold '='. */
 export function collectParameter(value: string, previous: Record<string, string>): Record<string, string> {
   const equals = value.indexOf('=');

@@ -21,6 +21,10 @@ export function formatSummary(result: MigrationResult, location: string): string
     `pending:   ${countOrUnknown(result.pending.count)}${list(result.pending)}`,
   );
   if (result.failedChangeset) lines.push(`failed:    ${result.failedChangeset}`);
+  if (result.lockRetries) lines.push(`locks:     retried ${result.lockRetries} time(s) after a lock timeout`);
+  (result.blockedBy ?? []).forEach((b) =>
+    lines.push(`blocker:   pid ${b.pid}, application_name ${b.applicationName ?? 'unknown'}, state ${b.state ?? 'unknown'}` +
+      `, transaction open ${b.transactionAgeMs === null ? 'unknown' : formatDuration(b.transactionAgeMs)}`));
   lines.push(`duration:  ${formatDuration(result.durationMs)}, finished ${result.finishedAt} (run ${result.runId})`);
   lines.push(`result:    ${location}`);
   (result.notes ?? []).forEach((note) => lines.push(`note:      ${note}`));

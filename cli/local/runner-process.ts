@@ -30,10 +30,21 @@ export interface ChangelogSelection {
   readonly parameters?: Readonly<Record<string, string>>;
 }
 
+/**
+ * How transactional changesets meet live traffic; each left out keeps the runner's default (lock_timeout 5 s,
+ * statement_timeout off, a lock retry budget of 2 minutes). 0 turns a timeout off.
+ */
+export interface LockSettings {
+  readonly lockTimeoutSeconds?: number;
+  readonly statementTimeoutSeconds?: number;
+  readonly lockRetryBudgetSeconds?: number;
+}
+
 export interface RunnerInvocation {
   trigger: RunnerTrigger;
   changelogDir: string;
   selection?: ChangelogSelection;
+  locks?: LockSettings;
   resultFile: string;
   /** The secret JSON, in the shape RDS writes to Secrets Manager. Passed by environment, never argv. */
   secretJson: string;
@@ -67,6 +78,14 @@ function selectionArgs(selection: ChangelogSelection = {}): string[] {
   ];
 }
 
+function lockArgs(locks: LockSettings = {}): string[] {
+  return [
+    ...(locks.lockTimeoutSeconds !== undefined ? ['--lock-timeout', String(locks.lockTimeoutSeconds)] : []),
+    ...(locks.statementTimeoutSeconds !== undefined ? ['--statement-timeout', String(locks.statementTimeoutSeconds)] : []),
+    ...(locks.lockRetryBudgetSeconds !== undefined ? ['--lock-retry-budget', String(locks.lockRetryBudgetSeconds)] : []),
+  ];
+}
+
 /** Runs the Java LocalMain: the Lambda's code path with local stand-ins for the AWS services. */
 export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit> {
   const args = [
@@ -77,6 +96,7 @@ export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit
     ...triggerArgs(invocation.trigger),
     '--changelog', invocation.changelogDir,
     ...selectionArgs(invocation.selection),
+    ...lockArgs(invocation.locks),
     '--result-file', invocation.resultFile,
     '--ssl-mode', invocation.sslMode ?? 'disable',
   ];

@@ -141,6 +141,40 @@ describe('runner options', () => {
     );
   });
 
+  test('lockTimeout, statementTimeout and lockRetryBudget reach the runner in seconds, 0 included', () => {
+    const env = runnerEnv(withSecret({
+      lockTimeout: cdk.Duration.millis(2500),
+      statementTimeout: cdk.Duration.minutes(10),
+      lockRetryBudget: cdk.Duration.minutes(3),
+    }).template);
+    expect(env).toMatchObject({
+      LOCK_TIMEOUT_SECONDS: '2.5',
+      STATEMENT_TIMEOUT_SECONDS: '600',
+      LOCK_RETRY_BUDGET_SECONDS: '180',
+    });
+    expect(runnerEnv(withSecret({ lockTimeout: cdk.Duration.seconds(0) }).template)).toMatchObject({ LOCK_TIMEOUT_SECONDS: '0' });
+  });
+
+  test('without lock settings the runner keeps its defaults (5 s lock_timeout, no statement_timeout, 2 min retries)', () => {
+    const env = runnerEnv(withSecret().template);
+    for (const key of ['LOCK_TIMEOUT_SECONDS', 'STATEMENT_TIMEOUT_SECONDS', 'LOCK_RETRY_BUDGET_SECONDS']) {
+      expect(env).not.toHaveProperty(key);
+    }
+  });
+
+  test('a lock setting not shorter than the timeout, a fraction of a millisecond, or retries without a lock timeout are rejected', () => {
+    expect(() => withSecret({ timeout: cdk.Duration.minutes(5), lockRetryBudget: cdk.Duration.minutes(5) })).toThrow(
+      /UserApp\/Migrator: lockRetryBudget \(5 minutes\) must be shorter than the runner's timeout \(5 minutes\)/,
+    );
+    expect(() => withSecret({ timeout: cdk.Duration.minutes(1), statementTimeout: cdk.Duration.minutes(2) })).toThrow(
+      /statementTimeout \(2 minutes\) must be shorter than the runner's timeout/,
+    );
+    expect(() => withSecret({ lockTimeout: cdk.Duration.millis(0.5) })).toThrow(/lockTimeout must be a whole number of milliseconds/);
+    expect(() => withSecret({ lockTimeout: cdk.Duration.seconds(0), lockRetryBudget: cdk.Duration.minutes(1) })).toThrow(
+      /lockRetryBudget \(1 minute\) has nothing to retry with lockTimeout 0/,
+    );
+  });
+
   test('eventSource names the completion events and the failure rule matches it', () => {
     const { template } = withSecret({ eventSource: 'orders.migrator' });
     expect(runnerEnv(template).EVENT_SOURCE).toBe('orders.migrator');

@@ -87,6 +87,50 @@ describe('local', () => {
     });
   });
 
+  test('--lock-timeout, --statement-timeout and --lock-retry-budget reach the runner; 0 turns a timeout off', async () => {
+    const run = await cli([
+      'local', '--database-url', 'postgres://u:p@h/d',
+      '--lock-timeout', '0.5', '--statement-timeout', '0', '--lock-retry-budget', '30',
+    ]);
+
+    expect(run.code).toBe(0);
+    expect(invocations[0].locks).toEqual({ lockTimeoutSeconds: 0.5, statementTimeoutSeconds: 0, lockRetryBudgetSeconds: 30 });
+  });
+
+  test('without lock flags the runner keeps its own defaults', async () => {
+    await cli(['local', '--database-url', 'postgres://u:p@h/d']);
+    expect(invocations[0].locks).toEqual({ lockTimeoutSeconds: undefined, statementTimeoutSeconds: undefined, lockRetryBudgetSeconds: undefined });
+  });
+
+  test('a negative or non-numeric --lock-timeout is a usage error, and nothing runs', async () => {
+    const negative = await cli(['local', '--database-url', 'postgres://u:p@h/d', '--lock-timeout', '-1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toContain('expected a number of seconds, 0 or more');
+    const words = await cli(['local', '--database-url', 'postgres://u:p@h/d', '--lock-retry-budget', 'soon']);
+    expect(words.code).toBe(2);
+    expect(invocations).toHaveLength(0);
+  });
+
+  test('a LOCK_CONTENDED result shows its retries and the blocking session', async () => {
+    runnerAnswer = {
+      exitCode: 1,
+      resultLine: JSON.stringify(failedResult({
+        reason: 'LOCK_CONTENDED',
+        message: 'changeset c.yaml::1::me waited longer than lock_timeout (5 s) for a lock on 4 attempt(s)',
+        failedChangeset: 'c.yaml::1::me',
+        lockRetries: 3,
+        blockedBy: [{ pid: 4242, applicationName: 'orders-api', state: 'idle in transaction', transactionAgeMs: 14_200 }],
+      })),
+    };
+
+    const run = await cli(['local', '--database-url', 'postgres://u:p@h/d']);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('status:    FAILED (LOCK_CONTENDED)');
+    expect(run.stdout).toContain('locks:     retried 3 time(s) after a lock timeout');
+    expect(run.stdout).toContain('blocker:   pid 4242, application_name orders-api, state idle in transaction, transaction open 14.2 s');
+  });
+
   test('--mark-applied asks for changelog-sync, up to a changeset with --to-changeset', async () => {
     await cli(['local', '--database-url', 'postgres://u:p@h/d', '--mark-applied', '--to-changeset', 'changes/001.yaml::1::me', '--dry-run']);
     expect(invocations[0].trigger).toEqual({ kind: 'local', dryRun: true, markApplied: { upTo: 'changes/001.yaml::1::me' } });

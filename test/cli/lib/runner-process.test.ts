@@ -66,3 +66,17 @@ test('an event trigger keeps the Lambda-style arguments (npm start)', async () =
   expect(args).toEqual(expect.arrayContaining(['--event', '/event.json', '--watched', 'arn:a,arn:b', '--ssl-mode', 'disable']));
   expect(args).not.toContain('--local');
 });
+
+test('lock settings become the runner\'s flags, 0 included; unset ones are left to the runner\'s defaults', async () => {
+  const exit = await runLocalRunner({
+    trigger: { kind: 'local', dryRun: false },
+    changelogDir: '/changelog',
+    locks: { lockTimeoutSeconds: 0, lockRetryBudgetSeconds: 90 },
+    resultFile: '/result.json',
+    secretJson,
+    onStderrLine: () => undefined,
+  });
+  const { args } = JSON.parse(exit.resultLine as string) as { args: string[] };
+  const flags = args.slice(args.indexOf('/changelog') + 1, args.indexOf('--result-file'));
+  expect(flags).toEqual(['--lock-timeout', '0', '--lock-retry-budget', '90']);
+});

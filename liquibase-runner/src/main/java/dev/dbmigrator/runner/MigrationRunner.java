@@ -9,6 +9,7 @@ import dev.dbmigrator.runner.gate.StackGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.Deadline;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
+import dev.dbmigrator.runner.migration.LockTimeouts;
 import dev.dbmigrator.runner.migration.MigrationOutcome;
 import dev.dbmigrator.runner.recording.RecordingException;
 import dev.dbmigrator.runner.recording.ResultRecorder;
@@ -62,6 +63,7 @@ public final class MigrationRunner {
   private LiquibaseMigration.Filter filter = LiquibaseMigration.Filter.NONE;
   private java.util.Map<String, String> parameters = java.util.Map.of();
   private MarkAppliedRequest markApplied;
+  private LockTimeouts lockTimeouts = LockTimeouts.DEFAULT;
 
   public MigrationRunner(TriggerParser parser, StackGate gate, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
@@ -142,7 +144,8 @@ public final class MigrationRunner {
         lockSession = resumingConnector.connect(secret, secrets);
       }
       LiquibaseMigration migration =
-          new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve, filter, parameters);
+          new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve, filter, parameters)
+              .withLockTimeouts(lockTimeouts, () -> resumingConnector.connect(secret, secrets));
       if (markApplied != null && trigger.type() == Trigger.Type.LOCAL) {
         outcome = migration.markApplied(connection, lockSession, markApplied.upTo(), trigger.dryRun());
       } else {
@@ -196,6 +199,12 @@ public final class MigrationRunner {
     return this;
   }
 
+  /** The lock_timeout of transactional changesets, their statement_timeout, and the lock retry budget. */
+  public MigrationRunner withLockTimeouts(LockTimeouts timeouts) {
+    this.lockTimeouts = timeouts;
+    return this;
+  }
+
   /** Liquibase contexts and labels that select the changesets this runner applies. */
   public MigrationRunner withFilter(LiquibaseMigration.Filter filter) {
     this.filter = filter;
@@ -242,7 +251,10 @@ public final class MigrationRunner {
           finishedAt.toEpochMilli() - startedAt.toEpochMilli(),
           RunnerInfo.current(),
           outcome == null ? null : outcome.plannedSql(),
-          List.of());
+          List.of(),
+          outcome == null ? null : outcome.lockRetries(),
+          outcome == null ? List.of() : outcome.blockers().stream().map(b -> new MigrationResult.BlockerInfo(
+              b.pid(), b.applicationName(), b.state(), b.transactionAgeMs())).toList());
     }
   }
 }

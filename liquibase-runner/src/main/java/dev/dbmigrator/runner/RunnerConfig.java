@@ -4,6 +4,7 @@ import dev.dbmigrator.runner.config.ChangelogParameters;
 import dev.dbmigrator.runner.config.ForeignLiquibaseSettings;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
+import dev.dbmigrator.runner.migration.LockTimeouts;
 import dev.dbmigrator.runner.trigger.WatchedStacks;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ public record RunnerConfig(
     LiquibaseMigration.Filter filter,
     Map<String, String> changelogParameters,
     String hostOverride,
-    Integer portOverride) {
+    Integer portOverride,
+    LockTimeouts lockTimeouts) {
 
   /**
    * @throws IllegalStateException for a missing or malformed setting, or a Liquibase setting of its own
@@ -51,8 +53,10 @@ public record RunnerConfig(
     String changelogFile = blankToNull(env.get("CHANGELOG_FILE")) == null
         ? ChangelogFolder.DEFAULT_MASTER_FILE : env.get("CHANGELOG_FILE").trim();
     Map<String, String> parameters;
+    LockTimeouts lockTimeouts;
     try {
       parameters = ChangelogParameters.fromJson(env.get(ChangelogParameters.ENV));
+      lockTimeouts = lockTimeouts(env);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("the runner is misconfigured: " + e.getMessage(), e);
     }
@@ -73,7 +77,18 @@ public record RunnerConfig(
         new LiquibaseMigration.Filter(blankToNull(env.get("CHANGELOG_CONTEXTS")), blankToNull(env.get("CHANGELOG_LABELS"))),
         parameters,
         blankToNull(env.get("DB_HOST")),
-        blankToNull(env.get("DB_PORT")) == null ? null : Integer.valueOf(env.get("DB_PORT").trim()));
+        blankToNull(env.get("DB_PORT")) == null ? null : Integer.valueOf(env.get("DB_PORT").trim()),
+        lockTimeouts);
+  }
+
+  /** LOCK_TIMEOUT_SECONDS (0 turns it off), STATEMENT_TIMEOUT_SECONDS (off unless set), LOCK_RETRY_BUDGET_SECONDS. */
+  static LockTimeouts lockTimeouts(Map<String, String> env) {
+    return new LockTimeouts(
+        LockTimeouts.seconds("LOCK_TIMEOUT_SECONDS", env.get("LOCK_TIMEOUT_SECONDS"),
+            LockTimeouts.DEFAULT_LOCK_TIMEOUT),
+        LockTimeouts.seconds("STATEMENT_TIMEOUT_SECONDS", env.get("STATEMENT_TIMEOUT_SECONDS"), Duration.ZERO),
+        LockTimeouts.seconds("LOCK_RETRY_BUDGET_SECONDS", env.get("LOCK_RETRY_BUDGET_SECONDS"),
+            LockTimeouts.DEFAULT_RETRY_BUDGET));
   }
 
   private static String blankToNull(String value) {

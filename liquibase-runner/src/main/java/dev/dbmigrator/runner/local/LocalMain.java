@@ -8,6 +8,7 @@ import dev.dbmigrator.runner.config.ChangelogParameters;
 import dev.dbmigrator.runner.config.ForeignLiquibaseSettings;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
+import dev.dbmigrator.runner.migration.LockTimeouts;
 import dev.dbmigrator.runner.recording.RecordingException;
 import dev.dbmigrator.runner.recording.ResultRecorder;
 import dev.dbmigrator.runner.result.MigrationResult;
@@ -36,7 +37,8 @@ public final class LocalMain {
   private static final String USAGE = "usage: LocalMain (--event FILE --watched STACK_IDS"
       + " | --local [--dry-run] [--mark-applied [--to-changeset FILE::ID::AUTHOR]])"
       + " [--changelog DIR] [--changelog-file FILE] [--contexts EXPR] [--labels EXPR]"
-      + " [--parameter NAME=VALUE]... [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
+      + " [--parameter NAME=VALUE]... [--lock-timeout SECONDS] [--statement-timeout SECONDS]"
+      + " [--lock-retry-budget SECONDS] [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
 
   private LocalMain() {}
 
@@ -48,11 +50,13 @@ public final class LocalMain {
     Map<String, String> options;
     Map<String, String> parameters = new LinkedHashMap<>();
     ChangelogFolder changelog;
+    LockTimeouts lockTimeouts;
     try {
       ForeignLiquibaseSettings.refuse(System.getenv(), System.getProperties());
       options = parse(args, parameters);
       changelog = new ChangelogFolder(Path.of(options.getOrDefault("--changelog", "changelog")),
           options.getOrDefault("--changelog-file", ChangelogFolder.DEFAULT_MASTER_FILE));
+      lockTimeouts = lockTimeouts(options);
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println(e.getMessage());
       System.err.println(USAGE);
@@ -90,7 +94,8 @@ public final class LocalMain {
             new StderrEventPublisher("db-migrator", System.err)),
         Clock.systemUTC())
         .withFilter(new LiquibaseMigration.Filter(options.get("--contexts"), options.get("--labels")))
-        .withParameters(parameters);
+        .withParameters(parameters)
+        .withLockTimeouts(lockTimeouts);
     if (options.containsKey("--mark-applied")) {
       runner.withMarkApplied(new MigrationRunner.MarkAppliedRequest(options.get("--to-changeset")));
     }
@@ -102,6 +107,15 @@ public final class LocalMain {
       System.err.println("the run left no record: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** --lock-timeout (0 turns it off), --statement-timeout (off unless given), --lock-retry-budget, in seconds. */
+  static LockTimeouts lockTimeouts(Map<String, String> options) {
+    return new LockTimeouts(
+        LockTimeouts.seconds("--lock-timeout", options.get("--lock-timeout"), LockTimeouts.DEFAULT_LOCK_TIMEOUT),
+        LockTimeouts.seconds("--statement-timeout", options.get("--statement-timeout"), Duration.ZERO),
+        LockTimeouts.seconds("--lock-retry-budget", options.get("--lock-retry-budget"),
+            LockTimeouts.DEFAULT_RETRY_BUDGET));
   }
 
   /** A file that is not JSON is still fed through: the runner records it as INVALID_EVENT. */
@@ -122,7 +136,7 @@ public final class LocalMain {
       } else if (key.equals("--parameter") && i + 1 < args.length) {
         ChangelogParameters.addAssignment(parameters, args[++i]);
       } else if (key.matches("--(event|watched|changelog|changelog-file|contexts|labels|to-changeset|result-file"
-          + "|ssl-mode)") && i + 1 < args.length) {
+          + "|ssl-mode|lock-timeout|statement-timeout|lock-retry-budget)") && i + 1 < args.length) {
         if (options.put(key, args[++i]) != null) {
           throw new IllegalArgumentException(key + " is given twice");
         }

@@ -19,10 +19,17 @@ final class AppliedChangesetRecorder extends AbstractChangeExecListener {
   private final List<String> applied = new ArrayList<>();
   private final TimeBudget budget;
   private final AtomicChangesets atomic = new AtomicChangesets();
+  private final ChangesetTimeouts timeouts;
   private String failed;
+  private boolean failedInTransaction;
 
   AppliedChangesetRecorder(TimeBudget budget) {
+    this(budget, LockTimeouts.OFF);
+  }
+
+  AppliedChangesetRecorder(TimeBudget budget, LockTimeouts lockTimeouts) {
     this.budget = budget;
+    this.timeouts = new ChangesetTimeouts(lockTimeouts);
   }
 
   @Override
@@ -33,6 +40,7 @@ final class AppliedChangesetRecorder extends AbstractChangeExecListener {
   @Override
   public void willRun(Change change, ChangeSet changeSet, DatabaseChangeLog log, Database db) {
     atomic.willRunChange(change, changeSet, db);
+    timeouts.willRunChange(changeSet, db);
   }
 
   @Override
@@ -47,6 +55,7 @@ final class AppliedChangesetRecorder extends AbstractChangeExecListener {
     } catch (DatabaseException e) {
       throw new UnexpectedLiquibaseException(e);
     }
+    timeouts.ended(changeSet);
     if (!execType.ran) {
       return;
     }
@@ -56,7 +65,9 @@ final class AppliedChangesetRecorder extends AbstractChangeExecListener {
   @Override
   public void runFailed(ChangeSet changeSet, DatabaseChangeLog log, Database db, Exception exception) {
     failed = ChangesetIds.of(changeSet);
+    failedInTransaction = !AtomicChangesets.outsideTransaction(changeSet);
     atomic.failed(changeSet, db);
+    timeouts.ended(changeSet);
   }
 
   List<String> applied() {
@@ -65,5 +76,16 @@ final class AppliedChangesetRecorder extends AbstractChangeExecListener {
 
   String failed() {
     return failed;
+  }
+
+  /** Whether the changeset that failed last ran in one transaction, so that its failure rolled it back whole. */
+  boolean failedInTransaction() {
+    return failed != null && failedInTransaction;
+  }
+
+  /** A new attempt of the update starts: what failed before is no longer this run's failure. */
+  void retrying() {
+    failed = null;
+    failedInTransaction = false;
   }
 }

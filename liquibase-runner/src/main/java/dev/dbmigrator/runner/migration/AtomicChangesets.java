@@ -33,7 +33,7 @@ final class AtomicChangesets {
       return;
     }
     started = changeSet;
-    traced = !changeSet.isRunInTransaction() || ChangesetSql.controlsTransactions(changeSet);
+    traced = outsideTransaction(changeSet);
     try {
       if (traced) {
         ChangesetTrace.record(connection.getUnderlyingConnection(), changeSet, ChangesetSql.of(changeSet, database));
@@ -44,6 +44,11 @@ final class AtomicChangesets {
       throw new IllegalStateException("could not write the trace of non-transactional changeset "
           + ChangesetIds.of(changeSet) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A changeset that runs with auto-commit or commits by itself: it cannot be held, and gets a trace instead. */
+  static boolean outsideTransaction(ChangeSet changeSet) {
+    return !changeSet.isRunInTransaction() || ChangesetSql.controlsTransactions(changeSet);
   }
 
   /** After each change of a traced changeset, before its history row: an INVALID index it names fails it. */

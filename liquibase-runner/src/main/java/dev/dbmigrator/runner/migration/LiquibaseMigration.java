@@ -48,6 +48,8 @@ public final class LiquibaseMigration {
   private final TimeBudget timeBudget;
   private final Filter filter;
   private final Map<String, String> parameters;
+  private LockTimeouts lockTimeouts = LockTimeouts.DEFAULT;
+  private SessionOpener samplerSessions;
 
   /** Liquibase contexts and label expression; null for none. */
   public record Filter(String contexts, String labels) {
@@ -74,6 +76,17 @@ public final class LiquibaseMigration {
     this.parameters = Map.copyOf(parameters);
     this.lockWaitBudget = lockWaitBudget;
     this.timeBudget = new TimeBudget(deadline, reserve);
+  }
+
+  /**
+   * The lock_timeout of transactional changesets and its retries (see {@link LockTimeouts}).
+   *
+   * @param samplerSessions opens the extra session that names a blocker while a changeset waits; null for none
+   */
+  public LiquibaseMigration withLockTimeouts(LockTimeouts timeouts, SessionOpener samplerSessions) {
+    this.lockTimeouts = timeouts;
+    this.samplerSessions = samplerSessions;
+    return this;
   }
 
   public MigrationOutcome update(Connection connection) {
@@ -300,11 +313,12 @@ public final class LiquibaseMigration {
           ids(opened.pending()), null, opened.serverVersion(), null);
     }
 
-    AppliedChangesetRecorder recorder = new AppliedChangesetRecorder(timeBudget);
+    AppliedChangesetRecorder recorder = new AppliedChangesetRecorder(timeBudget, lockTimeouts);
+    LockRetries lockRetries = new LockRetries(lockTimeouts, timeBudget, samplerSessions);
     Reason reason = null;
     String message;
     try {
-      runUpdate(opened, recorder);
+      lockRetries.run(connection, recorder, () -> runUpdate(opened, recorder));
       message = recorder.applied().isEmpty()
           ? "the database is up to date"
           : "applied " + recorder.applied().size() + " changeset(s)";
@@ -322,9 +336,9 @@ public final class LiquibaseMigration {
       // The connection may be gone (the failure that ended the update): the count is unknown, not zero.
       message += "; the pending changesets could not be listed afterwards (" + oneLine(rootMessage(e)) + ")";
     }
-    String failed = reason == Reason.CHANGESET_FAILED ? recorder.failed() : null;
+    String failed = reason == Reason.CHANGESET_FAILED || reason == Reason.LOCK_CONTENDED ? recorder.failed() : null;
     return new MigrationOutcome(reason, message, opened.total(), recorder.applied(), pending, failed,
-        opened.serverVersion(), null);
+        opened.serverVersion(), null, lockRetries.retries(), lockRetries.blockers());
   }
 
   /**
@@ -407,6 +421,9 @@ public final class LiquibaseMigration {
 
   private static Failure classify(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof LockRetries.Contended) {
+        return new Failure(Reason.LOCK_CONTENDED, t.getMessage());
+      }
       if (t instanceof TimeBudget.Exhausted) {
         return new Failure(Reason.TIME_BUDGET, t.getMessage());
       }

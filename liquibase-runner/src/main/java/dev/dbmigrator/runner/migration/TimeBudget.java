@@ -16,6 +16,11 @@ record TimeBudget(Deadline deadline, Duration reserve) {
     }
   }
 
+  /** The time left before the reserve; negative once inside it. */
+  Duration spare() {
+    return deadline.remaining().minus(reserve);
+  }
+
   static final class Exhausted extends RuntimeException {
     Exhausted(String message) {
       super(message);

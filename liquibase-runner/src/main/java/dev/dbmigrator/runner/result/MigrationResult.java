@@ -10,7 +10,8 @@ import java.util.List;
  */
 @JsonPropertyOrder({
   "schemaVersion", "runId", "status", "reason", "message", "trigger", "database", "changelog", "applied",
-  "pending", "failedChangeset", "startedAt", "finishedAt", "durationMs", "runner", "sqlPreview", "notes"
+  "pending", "failedChangeset", "startedAt", "finishedAt", "durationMs", "runner", "sqlPreview", "notes",
+  "lockRetries", "blockedBy"
 })
 public record MigrationResult(
     int schemaVersion,
@@ -29,9 +30,26 @@ public record MigrationResult(
     long durationMs,
     RunnerInfo runner,
     @JsonInclude(JsonInclude.Include.NON_NULL) String sqlPreview,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer lockRetries,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<BlockerInfo> blockedBy) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  /** A result of a run that did not update: no lock retries, no blockers. */
+  public MigrationResult(int schemaVersion, String runId, Status status, Reason reason, String message,
+      TriggerInfo trigger, DatabaseInfo database, ChangelogInfo changelog, ChangesetList applied,
+      ChangesetList pending, String failedChangeset, String startedAt, String finishedAt, long durationMs,
+      RunnerInfo runner, String sqlPreview, List<String> notes) {
+    this(schemaVersion, runId, status, reason, message, trigger, database, changelog, applied, pending,
+        failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, notes, null, List.of());
+  }
+
+  /**
+   * A session that held the lock a changeset waited for, sampled while it waited: never its query, whose literals
+   * may carry customer data. Fields the runner's role may not see are null.
+   */
+  public record BlockerInfo(int pid, String applicationName, String state, Long transactionAgeMs) {}
 
   public record TriggerInfo(
       String type,
@@ -76,18 +94,21 @@ public record MigrationResult(
 
   public MigrationResult withLists(ChangesetList applied, ChangesetList pending) {
     return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,
-        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, notes);
+        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, notes, lockRetries,
+        blockedBy);
   }
 
   public MigrationResult withText(String message, String sqlPreview) {
     return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,
-        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, notes);
+        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, notes, lockRetries,
+        blockedBy);
   }
 
   public MigrationResult withNote(String note) {
     List<String> more = new java.util.ArrayList<>(notes == null ? List.of() : notes);
     more.add(note);
     return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,
-        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, List.copyOf(more));
+        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, List.copyOf(more),
+        lockRetries, blockedBy);
   }
 }

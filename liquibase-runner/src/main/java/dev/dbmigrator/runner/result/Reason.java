@@ -25,5 +25,7 @@ public enum Reason {
   /** DATABASECHANGELOG records these changesets under other paths. */
   HISTORY_MISMATCH,
   /** Another Liquibase client kept DATABASECHANGELOGLOCK for the whole lock wait budget. */
-  FOREIGN_LOCK
+  FOREIGN_LOCK,
+  /** A transactional changeset timed out on a lock on every attempt until the lock retry budget ran out. */
+  LOCK_CONTENDED
 }
