@@ -2,6 +2,7 @@ package dev.dbmigrator.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dbmigrator.runner.database.DatabaseConnector;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The runner and other Liquibase clients, which lock with DATABASECHANGELOGLOCK: the stock 4.33.0 CLI, as a
@@ -193,6 +195,46 @@ class ForeignLockTest {
     String row = "SELECT string_agg(id || ' ' || locked || ' ' || coalesce(lockedby, '-'), ',')"
         + " FROM public.databasechangeloglock";
     assertEquals(text(byStock, row), text(byRunner, row));
+  }
+
+  /**
+   * CREATE INDEX CONCURRENTLY waits for every transaction in the database that holds a snapshot. The lock
+   * session's transaction stays open for the whole run, so if it kept the snapshot of its locking SELECT, the
+   * runner's own concurrent index build would wait on it forever (seen: a run that never ended).
+   */
+  @Test
+  void aConcurrentIndexBuildOfTheRunnersOwnIsNotBlockedByItsLockSession(@TempDir Path changelog) throws Exception {
+    java.nio.file.Files.writeString(changelog.resolve("db.changelog-master.yaml"), """
+        databaseChangeLog:
+          - changeSet:
+              id: 1
+              author: test
+              changes:
+                - sql: { sql: "CREATE TABLE orders (id bigint, customer bigint); INSERT INTO orders SELECT g, g % 7 FROM generate_series(1, 1000) g" }
+          - changeSet:
+              id: 2
+              author: test
+              runInTransaction: false
+              changes:
+                - sql: { sql: "CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer)" }
+        """);
+    String db = pg.createDatabase();
+    String secret = pg.secretJson(db);
+    RunnerFixture fixture = new RunnerFixture();
+    MigrationRunner runner = new MigrationRunner(new TriggerParser(WatchedStacks.parse(RunnerFixture.WATCHED_STACK_ID)),
+        trigger -> fixture.gate.check(trigger), () -> DatabaseSecret.fromJson(secret),
+        new DatabaseConnector("disable", Duration.ofSeconds(10)), new ChangelogFolder(changelog),
+        new ResultRecorder(fixture.store, fixture.events), Clock.systemUTC(), Duration.ofSeconds(10),
+        Duration.ofSeconds(5));
+
+    MigrationResult result = assertTimeoutPreemptively(Duration.ofSeconds(90),
+        () -> runner.run(RunnerFixture.updateComplete()));
+
+    assertEquals(Status.SUCCEEDED, result.status(), result.message());
+    assertEquals(2, result.applied().count());
+    assertEquals(1, count(db, "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+        + " WHERE c.relname = 'orders_customer_idx' AND i.indisvalid"), "the index is built and valid");
+    assertNoLockSessionLeft(db);
   }
 
   static MigrationRunner runner(RunnerFixture fixture, String db, Duration lockWaitBudget) {

@@ -85,6 +85,7 @@ public final class ChangelogLockRow implements AutoCloseable {
         holder = new Holder(null, null);
       }
       if (holder == null) {
+        releaseSnapshot(session);
         return new ChangelogLockRow(session);
       }
       session.rollback();
@@ -93,6 +94,18 @@ public final class ChangelogLockRow implements AutoCloseable {
       }
       LOG.info("DATABASECHANGELOGLOCK is held by {} since {}; waiting", holder.lockedBy(), holder.lockGranted());
       sleep(Math.min(RECHECK_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
+  /**
+   * The driver runs the locking SELECT in an unnamed portal, which keeps its snapshot until another statement
+   * replaces it; an idle transaction holding a snapshot makes every CREATE INDEX CONCURRENTLY in the database wait
+   * for it to end, so a concurrent index build of the runner's own would wait forever on this session. A
+   * statement that takes no snapshot replaces the portal, and the transaction keeps only its row lock.
+   */
+  private static void releaseSnapshot(Connection session) throws SQLException {
+    try (Statement s = session.createStatement()) {
+      s.execute("SET LOCAL lock_timeout = 0");
     }
   }
 
