@@ -1,0 +1,63 @@
+package dev.dbmigrator.runner.lint;
+
+import dev.dbmigrator.runner.migration.ChangelogReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import liquibase.Scope;
+import liquibase.change.Change;
+import liquibase.changelog.ChangeSet;
+import liquibase.changelog.ChangeSet.ExecType;
+import liquibase.changelog.ChangeSet.RunStatus;
+import liquibase.changelog.DatabaseChangeLog;
+import liquibase.changelog.visitor.AbstractChangeExecListener;
+import liquibase.ChecksumVersion;
+import liquibase.database.Database;
+import liquibase.executor.Executor;
+import liquibase.executor.ExecutorService;
+
+/**
+ * Listens to Liquibase's update-sql and gives each changeset, as it starts, a writer of its own: the SQL that
+ * update-sql writes while the changeset executes is attributed to that changeset.
+ */
+final class ChangesetSqlCapture extends AbstractChangeExecListener {
+  private record Pending(ChangeSet changeSet, StringWriter sql) {}
+
+  private final List<Pending> seen = new ArrayList<>();
+
+  @Override
+  public void willRun(ChangeSet changeSet, DatabaseChangeLog changeLog, Database database, RunStatus runStatus) {
+    ExecutorService executors = Scope.getCurrentScope().getSingleton(ExecutorService.class);
+    Executor current = executors.getExecutor("jdbc", database);
+    Executor reads = current instanceof ChangesetSqlExecutor own ? own.reads() : current;
+    StringWriter sql = new StringWriter();
+    executors.setExecutor("jdbc", database, new ChangesetSqlExecutor(reads, sql, database));
+    seen.add(new Pending(changeSet, sql));
+  }
+
+  @Override
+  public void ran(ChangeSet changeSet, DatabaseChangeLog changeLog, Database database, ExecType execType) {
+    // Nothing to do: the next changeset installs its own writer.
+  }
+
+  @Override
+  public void ran(Change change, ChangeSet changeSet, DatabaseChangeLog changeLog, Database database) {
+    // Per change: not needed, the changeset's writer already holds the change's SQL.
+  }
+
+  List<LintedChangeset> changesets() {
+    return seen.stream().map(p -> {
+      ChangeSet c = p.changeSet();
+      return new LintedChangeset(c.getFilePath(), c.getId(), c.getAuthor(), c.isRunInTransaction(), c.getComments(),
+          c.generateCheckSum(ChecksumVersion.latest()).toString(), p.sql().toString().strip());
+    }).toList();
+  }
+
+  static String id(LintedChangeset changeset) {
+    return changeset.file() + "::" + changeset.id() + "::" + changeset.author();
+  }
+
+  static String id(ChangeSet changeSet) {
+    return ChangelogReader.id(changeSet);
+  }
+}
