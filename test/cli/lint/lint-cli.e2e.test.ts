@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureRunnerBuilt } from '../../../cli/local/runner-process';
+import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
+import { emptyDatabase } from './scratch';
 import { recordTranscript, resetTranscript, spawnCli, type SpawnedRun } from '../support/spawn-cli';
 
 // `db-migrator lint` as an operator runs it: the bin, the embedded PostgreSQL, the runner's LintMain and squawk.
@@ -9,6 +11,13 @@ const TRANSCRIPT = 'lint.txt';
 const RULES = ['--changelog', 'test/fixtures/lint/rules', '--changelog-file', 'db.changelog-master.xml'];
 
 let work: string;
+let pg: PostgresServer;
+
+/** --scratch-database-url: an empty database of the test server instead of a new embedded server per run. */
+async function scratchUrl(): Promise<string> {
+  const db = await emptyDatabase(pg);
+  return `postgres://${db.username}:${encodeURIComponent(db.password)}@${db.host}:${db.port}/${db.dbname}`;
+}
 
 async function lint(...args: string[]): Promise<SpawnedRun> {
   const run = await spawnCli(['lint', ...args], {}, 300_000);
@@ -16,13 +25,17 @@ async function lint(...args: string[]): Promise<SpawnedRun> {
   return run;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   ensureRunnerBuilt((line) => process.stderr.write(`${line}\n`));
   resetTranscript(TRANSCRIPT);
   work = mkdtempSync(join(tmpdir(), 'lint-cli-'));
+  pg = await startPostgresServer();
 });
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await pg?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
 
 test('the project\'s own changelog (the default ./changelog) lints clean: exit 0', async () => {
   const run = await lint();
@@ -75,4 +88,35 @@ test('bad input exits 2 with a clear error: a missing folder, a broken changelog
   const run = await lint('--changelog', broken);
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/error: the changelog cannot be read: /);
+});
+
+test('an acknowledged finding is listed with its reason and does not fail the lint', async () => {
+  const run = await spawnCli(['lint', '--changelog', 'test/fixtures/lint/formatted-sql', '--changelog-file', 'changelog.sql',
+    '--exclude', 'transaction-nesting', '--scratch-database-url', await scratchUrl()], {}, 300_000);
+  recordTranscript(TRANSCRIPT, ['lint', '--changelog', 'test/fixtures/lint/formatted-sql', '--changelog-file', 'changelog.sql', '--exclude', 'transaction-nesting'], run);
+  expect(run.stdout).toContain('changelog.sql::drop-note::bob (line 6)');
+  expect(run.stdout).toContain('  ban-drop-column [acknowledged]: Dropping a column may break existing clients.');
+  expect(run.stdout).toContain('    reason: no release since v41 reads orders.note');
+  expect(run.stdout).toContain('5 changeset(s) linted: 0 finding(s) to fix, 1 acknowledged, 0 in the baseline');
+  expect(run.code).toBe(0);
+});
+
+test('more bad input exits 2: an unknown rule name, an acknowledgement without a reason', async () => {
+  const unknown = await spawnCli(['lint', '--exclude', 'no-such-rule', '--scratch-database-url', await scratchUrl()], {}, 300_000);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toMatch(/invalid rule name no-such-rule/);
+
+  const dir = join(work, 'no-reason');
+  require('node:fs').mkdirSync(dir);
+  writeFileSync(join(dir, 'changelog.sql'), '--liquibase formatted sql\n--changeset a:1\n--comment: db-migrator:allow ban-drop-column\nALTER TABLE t DROP COLUMN c;\n');
+  const run = await spawnCli(['lint', '--changelog', dir, '--changelog-file', 'changelog.sql', '--scratch-database-url', await scratchUrl()], {}, 300_000);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('error: changelog.sql::1::a: cannot read the acknowledgement "db-migrator:allow ban-drop-column": write it as "db-migrator:allow <rule>: <reason>", with the reason');
+});
+
+test('lint --help lists the rules that are off by default, with the reasons', async () => {
+  const run = await spawnCli(['lint', '--help'], {});
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain('  prefer-text-field: style:');
+  expect(run.stdout).toContain('  require-lock-timeout: the runner sets lock_timeout on every transactional changeset itself');
 });
