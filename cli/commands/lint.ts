@@ -100,7 +100,7 @@ async function runLint(env: ActionEnv, options: LintOptions): Promise<number> {
   const onLog = (line: string): void => (options.verbose ? out.log(line) : void held.push(line));
   let report: LintReport;
   try {
-    report = await withScratchDatabase(options, say, (scratch) =>
+    report = await withScratchDatabase(env, options, say, (scratch) =>
       lintChangelog({
         changelogDir,
         selection: { changelogFile: options.changelogFile, contexts: options.contexts, labels: options.labels, parameters: options.parameter },
@@ -145,9 +145,9 @@ async function pendingTarget(env: ActionEnv, options: LintOptions): Promise<{ se
   return undefined;
 }
 
-async function withScratchDatabase<T>(options: LintOptions, say: (line: string) => void, work: (scratch: DatabaseSecret) => Promise<T>): Promise<T> {
+async function withScratchDatabase<T>(env: ActionEnv, options: LintOptions, say: (line: string) => void, work: (scratch: DatabaseSecret) => Promise<T>): Promise<T> {
   if (options.scratchDatabaseUrl) {
-    return work(parseDatabaseUrl(options.scratchDatabaseUrl, {}).secret);
+    return work(parseDatabaseUrl(options.scratchDatabaseUrl, env.deps.env).secret);
   }
   say('starting an embedded PostgreSQL for update-sql…');
   const pg = await startEmbeddedDatabase();

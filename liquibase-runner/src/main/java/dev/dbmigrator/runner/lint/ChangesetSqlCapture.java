@@ -1,13 +1,10 @@
 package dev.dbmigrator.runner.lint;
 
-import dev.dbmigrator.runner.migration.ChangelogReader;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import liquibase.Scope;
-import liquibase.change.Change;
 import liquibase.changelog.ChangeSet;
-import liquibase.changelog.ChangeSet.ExecType;
 import liquibase.changelog.ChangeSet.RunStatus;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.changelog.visitor.AbstractChangeExecListener;
@@ -35,29 +32,11 @@ final class ChangesetSqlCapture extends AbstractChangeExecListener {
     seen.add(new Pending(changeSet, sql));
   }
 
-  @Override
-  public void ran(ChangeSet changeSet, DatabaseChangeLog changeLog, Database database, ExecType execType) {
-    // Nothing to do: the next changeset installs its own writer.
-  }
-
-  @Override
-  public void ran(Change change, ChangeSet changeSet, DatabaseChangeLog changeLog, Database database) {
-    // Per change: not needed, the changeset's writer already holds the change's SQL.
-  }
-
   List<LintedChangeset> changesets() {
     return seen.stream().map(p -> {
       ChangeSet c = p.changeSet();
       return new LintedChangeset(c.getFilePath(), c.getId(), c.getAuthor(), c.isRunInTransaction(), c.getComments(),
           c.generateCheckSum(ChecksumVersion.latest()).toString(), p.sql().toString().strip());
     }).toList();
-  }
-
-  static String id(LintedChangeset changeset) {
-    return changeset.file() + "::" + changeset.id() + "::" + changeset.author();
-  }
-
-  static String id(ChangeSet changeSet) {
-    return ChangelogReader.id(changeSet);
   }
 }

@@ -84,7 +84,8 @@ public final class LintMain {
   }
 
   private static List<LintedChangeset> sqlOf(ChangelogReader reader, DatabaseSecret scratch) throws Exception {
-    DatabaseConnector connector = new DatabaseConnector("disable", Duration.ofSeconds(30));
+    // The embedded server has no TLS; a scratch server of the user's may: prefer uses it when it is there.
+    DatabaseConnector connector = new DatabaseConnector("prefer", Duration.ofSeconds(30));
     DatabaseSecret role;
     try (Connection admin = connector.connect(scratch)) {
       role = UnprivilegedRole.create(admin, scratch);
