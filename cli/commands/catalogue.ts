@@ -37,6 +37,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'run the migration from this machine: embedded PostgreSQL, a URL, or a secret\'s credentials',
     load: () => (require('./local') as typeof import('./local')).registerLocal,
   },
+  {
+    name: 'lint',
+    description: 'lint the changelog\'s SQL with squawk: changes that break or block live traffic',
+    load: () => (require('./lint') as typeof import('./lint')).registerLint,
+  },
 ];
 
 /** Root options that take a value: their value is not a command name. */
