@@ -12,6 +12,7 @@ import { DEFAULT_PG_VERSION, lintChangelog, type LintReport } from '../lib/lint/
 import { formatReport } from '../lib/lint/report';
 import { DEFAULT_EXCLUDED_RULES, selectRules } from '../lib/lint/rules';
 import { toSarif } from '../lib/lint/sarif';
+import { SQUAWK_VERSION } from '../lib/lint/squawk';
 import { checkChangelogDir } from '../lib/local-run';
 import { collectParameter } from '../lib/option-parsers';
 
@@ -128,7 +129,7 @@ async function runLint(env: ActionEnv, options: LintOptions): Promise<number> {
     return EXIT_OK;
   }
   if (options.json) out.jsonLine(report);
-  else if (options.sarif) out.jsonLine(toSarif(report.findings, changelogDir, process.cwd(), squawkVersion()));
+  else if (options.sarif) out.jsonLine(toSarif(report.findings, changelogDir, process.cwd(), SQUAWK_VERSION));
   formatReport(report).forEach((line) => (options.json ? out.log(line) : say(line)));
   return report.findings.some((f) => f.status === 'new') ? EXIT_FAILED : EXIT_OK;
 }
@@ -164,6 +165,3 @@ async function withScratchDatabase<T>(env: ActionEnv, options: LintOptions, say:
   }
 }
 
-function squawkVersion(): string {
-  return (require('squawk-cli/package.json') as { version: string }).version;
-}

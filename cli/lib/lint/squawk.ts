@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { CliError } from '../errors';
 import type { RuleSelection } from './rules';
 
-/** squawk's platform packages: the npm package squawk-cli ships its binary in these, nothing is downloaded. */
+/**
+ * squawk's platform packages: squawk-cli ships its binary in these, nothing is downloaded. The package depends on
+ * the linux-x64 one (the platform of Lambda's build hosts and of CI here); on another platform, install that
+ * platform's package of the same version next to it.
+ */
+export const SQUAWK_VERSION = '2.66.0';
 const PLATFORM_PACKAGES: Readonly<Record<string, string>> = {
   'darwin-x64': '@squawk-cli/darwin-x64',
   'darwin-arm64': '@squawk-cli/darwin-arm64',
@@ -29,7 +34,7 @@ export function squawkBinary(): string {
   try {
     return require.resolve(`${pkg}/bin/${process.platform === 'win32' ? 'squawk.exe' : 'squawk'}`);
   } catch {
-    throw new CliError(`squawk's binary package ${pkg} is not installed: reinstall with optional dependencies (npm install --include=optional)`);
+    throw new CliError(`squawk's binary package ${pkg} is not installed: npm install --save-dev ${pkg}@${SQUAWK_VERSION}`);
   }
 }
 

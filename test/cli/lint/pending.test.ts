@@ -63,8 +63,11 @@ test('lints only the changesets pending on the database, reading it without a lo
   const client = await connect(pg, target.dbname);
   const locker = await connect(pg, target.dbname);
   try {
-    // A migration in progress holds the runner's advisory lock (the runner keeps no Liquibase lock table).
+    // A migration in progress: the runner's advisory lock, and DATABASECHANGELOGLOCK's row held in an open
+    // transaction, as the runner holds it against other Liquibase clients. The lint must wait on neither.
     await locker.query('SELECT pg_advisory_lock($1)', [RUNNER_LOCK_KEY]);
+    await locker.query('BEGIN');
+    await locker.query('SELECT locked FROM databasechangeloglock WHERE id = 1 FOR UPDATE');
     const before = await catalog(client);
 
     const report = await lintChangelog({
@@ -83,7 +86,8 @@ test('lints only the changesets pending on the database, reading it without a lo
     expect([...new Set(report.findings.map((f) => f.changeset.split('::')[1]))])
       .toEqual(['add-required-email', 'widen-age', 'index-email', 'check-age', 'fk-account']);
     expect(await catalog(client)).toEqual(before);
-    expect((await client.query("SELECT to_regclass('databasechangeloglock') AS t")).rows).toEqual([{ t: null }]);
+    expect((await client.query('SELECT locked, lockedby FROM databasechangeloglock')).rows)
+      .toEqual([{ locked: false, lockedby: null }]);
   } finally {
     await locker.end();
     await client.end();
