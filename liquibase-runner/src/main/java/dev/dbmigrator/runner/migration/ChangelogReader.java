@@ -1,7 +1,6 @@
 package dev.dbmigrator.runner.migration;
 
 import java.sql.Connection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -13,8 +12,6 @@ import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
-import liquibase.resource.DirectoryResourceAccessor;
-import liquibase.ui.LoggerUIService;
 
 /**
  * Opens a changelog the way a run does, for tools that read it without migrating (the lint): the same search
@@ -57,11 +54,7 @@ public final class ChangelogReader {
 
   /** Runs {@code work} in the Liquibase scope a run uses: the folder's search path, no analytics, no console. */
   public <T> T inScope(Scope.ScopedRunnerWithReturn<T> work) throws Exception {
-    Map<String, Object> values = new HashMap<>();
-    values.put(Scope.Attr.resourceAccessor.name(), new DirectoryResourceAccessor(folder.root()));
-    values.put("liquibase.analytics.enabled", false);
-    values.put(Scope.Attr.ui.name(), new LoggerUIService());
-    return Scope.child(values, work);
+    return Scope.child(LiquibaseMigration.scopeValues(folder), work);
   }
 
   /** Parses the changelog over {@code connection}; call inside {@link #inScope}. */

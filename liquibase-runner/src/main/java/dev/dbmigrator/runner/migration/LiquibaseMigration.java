@@ -167,6 +167,11 @@ public final class LiquibaseMigration {
   }
 
   private Map<String, Object> scopeValues() throws Exception {
+    return scopeValues(folder);
+  }
+
+  /** The Liquibase scope every use of a changelog runs in: the update, the dry run and the lint alike. */
+  static Map<String, Object> scopeValues(ChangelogFolder folder) throws java.io.FileNotFoundException {
     Map<String, Object> values = new HashMap<>();
     values.put(Scope.Attr.resourceAccessor.name(), new DirectoryResourceAccessor(folder.root()));
     // Since 4.30 Liquibase calls home with a 1.5 s timeout; inside a VPC with no egress it can only cost time.
