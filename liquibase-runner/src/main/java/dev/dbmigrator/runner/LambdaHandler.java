@@ -59,7 +59,8 @@ public final class LambdaHandler implements RequestStreamHandler {
         config.connectBudget())
         .withTimeReserve(config.timeReserve())
         .withFilter(config.filter())
-        .withParameters(config.changelogParameters());
+        .withParameters(config.changelogParameters())
+        .withFastPath(config.fastPath());
   }
 
   @Override

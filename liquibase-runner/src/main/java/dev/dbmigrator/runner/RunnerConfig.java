@@ -2,6 +2,7 @@ package dev.dbmigrator.runner;
 
 import dev.dbmigrator.runner.config.ChangelogParameters;
 import dev.dbmigrator.runner.config.ForeignLiquibaseSettings;
+import dev.dbmigrator.runner.fastpath.FastPath;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.trigger.WatchedStacks;
@@ -29,7 +30,8 @@ public record RunnerConfig(
     LiquibaseMigration.Filter filter,
     Map<String, String> changelogParameters,
     String hostOverride,
-    Integer portOverride) {
+    Integer portOverride,
+    boolean fastPath) {
 
   /**
    * @throws IllegalStateException for a missing or malformed setting, or a Liquibase setting of its own
@@ -73,7 +75,8 @@ public record RunnerConfig(
         new LiquibaseMigration.Filter(blankToNull(env.get("CHANGELOG_CONTEXTS")), blankToNull(env.get("CHANGELOG_LABELS"))),
         parameters,
         blankToNull(env.get("DB_HOST")),
-        blankToNull(env.get("DB_PORT")) == null ? null : Integer.valueOf(env.get("DB_PORT").trim()));
+        blankToNull(env.get("DB_PORT")) == null ? null : Integer.valueOf(env.get("DB_PORT").trim()),
+        FastPath.enabledBy(env));
   }
 
   private static String blankToNull(String value) {

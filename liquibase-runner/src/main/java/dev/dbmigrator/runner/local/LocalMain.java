@@ -36,7 +36,7 @@ public final class LocalMain {
   private static final String USAGE = "usage: LocalMain (--event FILE --watched STACK_IDS"
       + " | --local [--dry-run] [--mark-applied [--to-changeset FILE::ID::AUTHOR]])"
       + " [--changelog DIR] [--changelog-file FILE] [--contexts EXPR] [--labels EXPR]"
-      + " [--parameter NAME=VALUE]... [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
+      + " [--parameter NAME=VALUE]... [--result-file FILE] [--ssl-mode MODE] [--no-fast-path]   (credentials: DB_MIGRATOR_SECRET_JSON)";
 
   private LocalMain() {}
 
@@ -90,7 +90,8 @@ public final class LocalMain {
             new StderrEventPublisher("db-migrator", System.err)),
         Clock.systemUTC())
         .withFilter(new LiquibaseMigration.Filter(options.get("--contexts"), options.get("--labels")))
-        .withParameters(parameters);
+        .withParameters(parameters)
+        .withFastPath(!options.containsKey("--no-fast-path"));
     if (options.containsKey("--mark-applied")) {
       runner.withMarkApplied(new MigrationRunner.MarkAppliedRequest(options.get("--to-changeset")));
     }
@@ -117,7 +118,8 @@ public final class LocalMain {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String key = args[i];
-      if (key.equals("--local") || key.equals("--dry-run") || key.equals("--mark-applied")) {
+      if (key.equals("--local") || key.equals("--dry-run") || key.equals("--mark-applied")
+          || key.equals("--no-fast-path")) {
         options.put(key, "true");
       } else if (key.equals("--parameter") && i + 1 < args.length) {
         ChangelogParameters.addAssignment(parameters, args[++i]);

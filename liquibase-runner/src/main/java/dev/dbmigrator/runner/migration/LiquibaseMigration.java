@@ -48,6 +48,7 @@ public final class LiquibaseMigration {
   private final TimeBudget timeBudget;
   private final Filter filter;
   private final Map<String, String> parameters;
+  private dev.dbmigrator.runner.fastpath.FingerprintWriter fingerprint;
 
   /** Liquibase contexts and label expression; null for none. */
   public record Filter(String contexts, String labels) {
@@ -78,6 +79,12 @@ public final class LiquibaseMigration {
 
   public MigrationOutcome update(Connection connection) {
     return update(connection, null);
+  }
+
+  /** Records the fingerprint after an update that leaves nothing pending; null records none. */
+  public LiquibaseMigration withFingerprint(dev.dbmigrator.runner.fastpath.FingerprintWriter writer) {
+    this.fingerprint = writer;
+    return this;
   }
 
   /**
@@ -323,6 +330,10 @@ public final class LiquibaseMigration {
     } catch (Exception e) {
       // The connection may be gone (the failure that ended the update): the count is unknown, not zero.
       message += "; the pending changesets could not be listed afterwards (" + oneLine(rootMessage(e)) + ")";
+    }
+    if (fingerprint != null) {
+      // Still inside the migration lock and DATABASECHANGELOGLOCK: the history is the one just verified.
+      fingerprint.afterUpdate(connection, opened.changeLog(), opened.total(), reason == null, pending);
     }
     String failed = reason == Reason.CHANGESET_FAILED ? recorder.failed() : null;
     return new MigrationOutcome(reason, message, opened.total(), recorder.applied(), pending, failed,
