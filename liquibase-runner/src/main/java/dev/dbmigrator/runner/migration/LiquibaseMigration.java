@@ -152,7 +152,10 @@ public final class LiquibaseMigration {
    */
   private MigrationOutcome inScope(Connection connection, Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
     try (SessionLock lock = SessionLock.await(connection, lockWaitBudget)) {
-      return Scope.child(scopeValues(), work);
+      return Scope.child(scopeValues(), () -> {
+        LiquibaseUpToDateCache.forget();
+        return work.run();
+      });
     } catch (SessionLock.LockTimeoutException e) {
       return MigrationOutcome.notStarted(Reason.LOCK_TIMEOUT, e.getMessage(), null);
     } catch (Exception e) {

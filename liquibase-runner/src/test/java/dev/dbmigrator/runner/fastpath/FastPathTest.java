@@ -126,6 +126,22 @@ class FastPathTest {
     assertEquals(1, result.applied().count(), "Liquibase finds the changeset pending again");
   }
 
+  /** The full path itself must not trust Liquibase's JVM-wide "up to date" verdict of an earlier run. */
+  @Test
+  void aRowRemovedBetweenTwoRunsOfOneJvmIsAppliedAgainWithTheFastPathOff() throws Exception {
+    Path folder = folder("fast-off-removed", TWO);
+    String db = pg.createDatabase();
+    fixture.runner(folder, pg.secretJson(db)).withFastPath(false).run(RunnerFixture.updateComplete());
+    fixture.runner(folder, pg.secretJson(db)).withFastPath(false).run(RunnerFixture.updateComplete());
+    sql(db, "DELETE FROM databasechangelog WHERE id = '2'");
+
+    MigrationResult result = fixture.runner(folder, pg.secretJson(db)).withFastPath(false)
+        .run(RunnerFixture.updateComplete());
+
+    assertEquals(1, result.applied().count(), result.message());
+    assertEquals(0, result.pending().count());
+  }
+
   @Test
   void anEditedHistoryRowTakesTheFullPath() throws Exception {
     Path folder = folder("fast-edited", TWO);
