@@ -16,6 +16,8 @@ export interface LocalRunRequest {
   readonly resultFile: string;
   readonly dryRun: boolean;
   readonly markApplied?: { readonly upTo?: string };
+  /** false: the runner always starts Liquibase (`--no-fast-path`). */
+  readonly fastPath?: boolean;
   readonly onLog: (line: string) => void;
 }
 
@@ -44,6 +46,7 @@ export async function runLocal(request: LocalRunRequest): Promise<LocalRunOutcom
     resultFile: request.resultFile,
     secretJson: JSON.stringify(request.secret),
     sslMode: request.sslMode,
+    fastPath: request.fastPath,
     onStderrLine: request.onLog,
   });
   if (!exit.resultLine) {

@@ -39,6 +39,8 @@ export interface RunnerInvocation {
   secretJson: string;
   /** PostgreSQL's sslmode; the embedded server has no TLS, so `disable` is the default. */
   sslMode?: string;
+  /** false: always start Liquibase, never answer from the fingerprint (LocalMain's --no-fast-path). */
+  fastPath?: boolean;
   onStderrLine: (line: string) => void;
 }
 
@@ -79,6 +81,7 @@ export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit
     ...selectionArgs(invocation.selection),
     '--result-file', invocation.resultFile,
     '--ssl-mode', invocation.sslMode ?? 'disable',
+    ...(invocation.fastPath === false ? ['--no-fast-path'] : []),
   ];
   const child = spawn('java', args, {
     env: { ...process.env, DB_MIGRATOR_SECRET_JSON: invocation.secretJson },

@@ -87,6 +87,14 @@ describe('local', () => {
     });
   });
 
+  test('the fast path is on by default; --no-fast-path turns it off for this run', async () => {
+    await cli(['local', '--database-url', 'postgres://u:p@h/d']);
+    await cli(['local', '--database-url', 'postgres://u:p@h/d', '--no-fast-path']);
+
+    expect(invocations[0].fastPath).toBe(true);
+    expect(invocations[1].fastPath).toBe(false);
+  });
+
   test('--mark-applied asks for changelog-sync, up to a changeset with --to-changeset', async () => {
     await cli(['local', '--database-url', 'postgres://u:p@h/d', '--mark-applied', '--to-changeset', 'changes/001.yaml::1::me', '--dry-run']);
     expect(invocations[0].trigger).toEqual({ kind: 'local', dryRun: true, markApplied: { upTo: 'changes/001.yaml::1::me' } });
