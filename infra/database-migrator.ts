@@ -130,6 +130,14 @@ export interface DatabaseMigratorProps {
   /** A Liquibase label expression (env `CHANGELOG_LABELS`). @default - none */
   readonly labels?: string;
   /**
+   * Whether a run with nothing to do may answer from the fingerprint the last verified run recorded in the
+   * database (table `db_migrator_fingerprint`), without starting Liquibase. Any doubt takes the full Liquibase
+   * path anyway; `false` (env `FAST_PATH=false`) always takes it, and records no fingerprint.
+   *
+   * @default true
+   */
+  readonly fastPath?: boolean;
+  /**
    * How long a run waits for the database's advisory lock before it gives up with SKIPPED/LOCK_TIMEOUT
    * (env `LOCK_WAIT_BUDGET_SECONDS`).
    *
@@ -375,6 +383,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     if (changelogFile !== check.CHANGELOG_MASTER_FILE) environment.CHANGELOG_FILE = changelogFile;
     if (props.contexts !== undefined) environment.CHANGELOG_CONTEXTS = props.contexts;
     if (props.labels !== undefined) environment.CHANGELOG_LABELS = props.labels;
+    if (props.fastPath === false) environment.FAST_PATH = 'false';
     if (props.changelogParameters && Object.keys(props.changelogParameters).length > 0) {
       environment.CHANGELOG_PARAMETERS = JSON.stringify(props.changelogParameters);
     }

@@ -31,6 +31,8 @@ interface LocalOptions {
   toChangeset?: string;
   dryRun?: boolean;
   sslMode?: string;
+  /** commander sets false for --no-fast-path. */
+  fastPath?: boolean;
   resultFile: string;
   verbose?: boolean;
 }
@@ -71,6 +73,7 @@ export function registerLocal(program: Command, runner: CommandRunner): void {
     .option('--mark-applied', 'record the changesets as applied without running them (changelog-sync), for a schema built by other means')
     .option('--to-changeset <file::id::author>', 'with --mark-applied: stop after this changeset')
     .option('--dry-run', 'plan only: list pending changesets and their SQL, apply nothing')
+    .option('--no-fast-path', 'always start Liquibase, even when the fingerprint of the last verified run says nothing is pending')
     .option('--ssl-mode <mode>', 'PostgreSQL sslmode (default: disable for the embedded server, else the URL\'s or prefer)')
     .addOption(
       new Option('--result-file <file>', 'where the runner writes the MigrationResult').default(
@@ -153,6 +156,7 @@ async function runAndReport(
     resultFile,
     dryRun: options.dryRun === true,
     markApplied: options.markApplied ? { upTo: options.toChangeset } : undefined,
+    fastPath: options.fastPath !== false,
     onLog: (line) => (streamLogs ? out.log(line) : held.push(line)),
   }).catch((error: unknown) => {
     held.forEach((line) => out.log(line));

@@ -17,6 +17,8 @@ export interface LocalRunRequest {
   readonly resultFile: string;
   readonly dryRun: boolean;
   readonly markApplied?: { readonly upTo?: string };
+  /** false: the runner always starts Liquibase (`--no-fast-path`). */
+  readonly fastPath?: boolean;
   readonly onLog: (line: string) => void;
 }
 
@@ -46,6 +48,7 @@ export async function runLocal(request: LocalRunRequest): Promise<LocalRunOutcom
     resultFile: request.resultFile,
     secretJson: JSON.stringify(request.secret),
     sslMode: request.sslMode,
+    fastPath: request.fastPath,
     onStderrLine: request.onLog,
   });
   if (!exit.resultLine) {

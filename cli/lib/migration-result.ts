@@ -36,7 +36,7 @@ export interface MigrationResult {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  runner: { version: string; liquibaseVersion: string; coldStart: boolean };
+  runner: { version: string; liquibaseVersion: string; coldStart: boolean; fastPath?: boolean };
   notes?: string[];
   /** Only on a dry run (PLANNED): the SQL Liquibase would run. */
   sqlPreview?: string;

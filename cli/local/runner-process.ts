@@ -50,6 +50,8 @@ export interface RunnerInvocation {
   secretJson: string;
   /** PostgreSQL's sslmode; the embedded server has no TLS, so `disable` is the default. */
   sslMode?: string;
+  /** false: always start Liquibase, never answer from the fingerprint (LocalMain's --no-fast-path). */
+  fastPath?: boolean;
   onStderrLine: (line: string) => void;
 }
 
@@ -99,6 +101,7 @@ export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit
     ...lockArgs(invocation.locks),
     '--result-file', invocation.resultFile,
     '--ssl-mode', invocation.sslMode ?? 'disable',
+    ...(invocation.fastPath === false ? ['--no-fast-path'] : []),
   ];
   const child = spawn('java', args, {
     env: { ...process.env, DB_MIGRATOR_SECRET_JSON: invocation.secretJson },

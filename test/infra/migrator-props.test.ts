@@ -99,6 +99,12 @@ describe('runner options', () => {
     }
   });
 
+  test('fastPath: false turns the fast path off with FAST_PATH=false; the default sets nothing (on)', () => {
+    expect(runnerEnv(withSecret({ fastPath: false }).template)).toMatchObject({ FAST_PATH: 'false' });
+    expect(runnerEnv(withSecret({ fastPath: true }).template)).not.toHaveProperty('FAST_PATH');
+    expect(runnerEnv(withSecret().template)).not.toHaveProperty('FAST_PATH');
+  });
+
   test('no variable the runner refuses: Liquibase reads LIQUIBASE_* itself, so the runner takes none of them', () => {
     const env = runnerEnv(withSecret({ contexts: 'prod', labels: 'x', changelogParameters: { a: 'b' } }).template);
     expect(Object.keys(env).filter((key) => key.startsWith('LIQUIBASE_'))).toEqual([]);

@@ -54,6 +54,16 @@ test('a LOCAL dry run: --local --dry-run, the secret in the environment only, th
   expect(lines).toEqual(['log line 1', 'log line 2']);
 });
 
+test('fastPath false passes --no-fast-path; left unset, the runner keeps its default (on)', async () => {
+  const base = { trigger: { kind: 'local', dryRun: false } as const, changelogDir: '/c', resultFile: '/r.json', secretJson,
+    onStderrLine: () => undefined };
+  const off = JSON.parse((await runLocalRunner({ ...base, fastPath: false })).resultLine as string) as { args: string[] };
+  const on = JSON.parse((await runLocalRunner(base)).resultLine as string) as { args: string[] };
+
+  expect(off.args).toContain('--no-fast-path');
+  expect(on.args).not.toContain('--no-fast-path');
+});
+
 test('an event trigger keeps the Lambda-style arguments (npm start)', async () => {
   const exit = await runLocalRunner({
     trigger: { kind: 'event', eventFile: '/event.json', watchedStackIds: ['arn:a', 'arn:b'] },

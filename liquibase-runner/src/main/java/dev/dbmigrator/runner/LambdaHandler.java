@@ -60,7 +60,8 @@ public final class LambdaHandler implements RequestStreamHandler {
         .withTimeReserve(config.timeReserve())
         .withFilter(config.filter())
         .withParameters(config.changelogParameters())
-        .withLockTimeouts(config.lockTimeouts());
+        .withLockTimeouts(config.lockTimeouts())
+        .withFastPath(config.fastPath());
   }
 
   @Override

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dbmigrator.runner.database.ConnectionFailedException;
 import dev.dbmigrator.runner.database.DatabaseConnector;
 import dev.dbmigrator.runner.database.ResumingConnector;
+import dev.dbmigrator.runner.fastpath.ChangelogChecksums;
+import dev.dbmigrator.runner.fastpath.FastPath;
+import dev.dbmigrator.runner.fastpath.FingerprintKey;
 import dev.dbmigrator.runner.gate.GateVerdict;
 import dev.dbmigrator.runner.gate.StackGate;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
@@ -64,6 +67,7 @@ public final class MigrationRunner {
   private java.util.Map<String, String> parameters = java.util.Map.of();
   private MarkAppliedRequest markApplied;
   private LockTimeouts lockTimeouts = LockTimeouts.DEFAULT;
+  private FastPath fastPath = new FastPath(true, new ChangelogChecksums());
 
   public MigrationRunner(TriggerParser parser, StackGate gate, SecretSource secrets, DatabaseConnector connector,
       ChangelogFolder changelog, ResultRecorder recorder, Clock clock) {
@@ -136,6 +140,19 @@ public final class MigrationRunner {
     } catch (SecretUnavailableException e) {
       return run.finish(Status.FAILED, Reason.SECRET_UNAVAILABLE, e.getMessage(), trigger, database, null);
     }
+    FingerprintKey key = fastPath.key(changelog, filter.contexts(), filter.labels(), parameters);
+    if (!trigger.dryRun() && markApplied == null) {
+      Integer total = fastPath.upToDate(connection, key);
+      if (total != null) {
+        MigrationOutcome upToDate = new MigrationOutcome(null, "the database is up to date (the fingerprint of the"
+            + " last verified run matches; Liquibase was not started)", total, List.of(), List.of(), null,
+            serverVersion(connection), null);
+        closeQuietly(connection);
+        return run.finish(Status.SUCCEEDED, null, upToDate.message(), trigger,
+            new DatabaseInfo(secret.host(), secret.port(), secret.dbname(), upToDate.serverVersion()), upToDate,
+            true);
+      }
+    }
     MigrationOutcome outcome;
     Connection lockSession = null;
     try {
@@ -145,7 +162,8 @@ public final class MigrationRunner {
       }
       LiquibaseMigration migration =
           new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve, filter, parameters)
-              .withLockTimeouts(lockTimeouts, () -> resumingConnector.connect(secret, secrets));
+              .withLockTimeouts(lockTimeouts, () -> resumingConnector.connect(secret, secrets))
+              .withFingerprint(fastPath.writer(key));
       if (markApplied != null && trigger.type() == Trigger.Type.LOCAL) {
         outcome = migration.markApplied(connection, lockSession, markApplied.upTo(), trigger.dryRun());
       } else {
@@ -174,7 +192,31 @@ public final class MigrationRunner {
     return run.finish(status, outcome.reason(), outcome.message(), trigger, database, outcome);
   }
 
-  /** How much of the invocation's time to keep: no changeset starts once less than this is left. */
+  /**
+   * Whether a run may answer "nothing to do" from the fingerprint without starting Liquibase (on by default),
+   * and whether full runs record it.
+   */
+  public MigrationRunner withFastPath(boolean enabled) {
+    this.fastPath = new FastPath(enabled, new ChangelogChecksums());
+    return this;
+  }
+
+  /** As {@link #withFastPath(boolean)}, sharing a checksum cache that outlives this runner. */
+  public MigrationRunner withFastPath(FastPath fastPath) {
+    this.fastPath = fastPath;
+    return this;
+  }
+
+  private static String serverVersion(Connection connection) {
+    try {
+      // pgJDBC answers from the server's start-up parameters: no query.
+      return connection.getMetaData().getDatabaseProductVersion();
+    } catch (java.sql.SQLException e) {
+      return null;
+    }
+  }
+
+    /** How much of the invocation's time to keep: no changeset starts once less than this is left. */
   public MigrationRunner withTimeReserve(Duration reserve) {
     this.timeReserve = reserve;
     return this;
@@ -231,6 +273,11 @@ public final class MigrationRunner {
 
     MigrationResult finish(Status status, Reason reason, String message, Trigger trigger, DatabaseInfo database,
         MigrationOutcome outcome) {
+      return finish(status, reason, message, trigger, database, outcome, false);
+    }
+
+    MigrationResult finish(Status status, Reason reason, String message, Trigger trigger, DatabaseInfo database,
+        MigrationOutcome outcome, boolean answeredByFastPath) {
       Instant finishedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       Integer total = outcome == null ? null : outcome.totalChangesets();
       return new MigrationResult(
@@ -242,14 +289,14 @@ public final class MigrationRunner {
           (trigger == null ? new Trigger(Trigger.Type.CLOUDFORMATION, null, null, null, null, null, false, null)
               : trigger).toInfo(),
           database,
-          new ChangelogInfo(changelog.masterFile(), changelog.checksum(), total),
+          new ChangelogInfo(changelog.masterFile(), fastPath.checksum(changelog), total),
           ChangesetList.of(outcome == null ? List.of() : outcome.applied()),
           outcome == null ? ChangesetList.UNKNOWN : ChangesetList.ofKnown(outcome.pending()),
           outcome == null ? null : outcome.failedChangeset(),
           MILLIS_UTC.format(startedAt),
           MILLIS_UTC.format(finishedAt),
           finishedAt.toEpochMilli() - startedAt.toEpochMilli(),
-          RunnerInfo.current(),
+          RunnerInfo.current(answeredByFastPath),
           outcome == null ? null : outcome.plannedSql(),
           List.of(),
           outcome == null ? null : outcome.lockRetries(),

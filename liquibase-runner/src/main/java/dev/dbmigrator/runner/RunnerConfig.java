@@ -2,6 +2,7 @@ package dev.dbmigrator.runner;
 
 import dev.dbmigrator.runner.config.ChangelogParameters;
 import dev.dbmigrator.runner.config.ForeignLiquibaseSettings;
+import dev.dbmigrator.runner.fastpath.FastPath;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.migration.LockTimeouts;
@@ -31,7 +32,8 @@ public record RunnerConfig(
     Map<String, String> changelogParameters,
     String hostOverride,
     Integer portOverride,
-    LockTimeouts lockTimeouts) {
+    LockTimeouts lockTimeouts,
+    boolean fastPath) {
 
   /**
    * @throws IllegalStateException for a missing or malformed setting, or a Liquibase setting of its own
@@ -78,7 +80,8 @@ public record RunnerConfig(
         parameters,
         blankToNull(env.get("DB_HOST")),
         blankToNull(env.get("DB_PORT")) == null ? null : Integer.valueOf(env.get("DB_PORT").trim()),
-        lockTimeouts);
+        lockTimeouts,
+        FastPath.enabledBy(env));
   }
 
   /** LOCK_TIMEOUT_SECONDS (0 turns it off), STATEMENT_TIMEOUT_SECONDS (off unless set), LOCK_RETRY_BUDGET_SECONDS. */

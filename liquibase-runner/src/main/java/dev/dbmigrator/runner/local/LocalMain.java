@@ -38,7 +38,8 @@ public final class LocalMain {
       + " | --local [--dry-run] [--mark-applied [--to-changeset FILE::ID::AUTHOR]])"
       + " [--changelog DIR] [--changelog-file FILE] [--contexts EXPR] [--labels EXPR]"
       + " [--parameter NAME=VALUE]... [--lock-timeout SECONDS] [--statement-timeout SECONDS]"
-      + " [--lock-retry-budget SECONDS] [--result-file FILE] [--ssl-mode MODE]   (credentials: DB_MIGRATOR_SECRET_JSON)";
+      + " [--lock-retry-budget SECONDS] [--result-file FILE] [--ssl-mode MODE] [--no-fast-path]"
+      + "   (credentials: DB_MIGRATOR_SECRET_JSON)";
 
   private LocalMain() {}
 
@@ -95,7 +96,8 @@ public final class LocalMain {
         Clock.systemUTC())
         .withFilter(new LiquibaseMigration.Filter(options.get("--contexts"), options.get("--labels")))
         .withParameters(parameters)
-        .withLockTimeouts(lockTimeouts);
+        .withLockTimeouts(lockTimeouts)
+        .withFastPath(!options.containsKey("--no-fast-path"));
     if (options.containsKey("--mark-applied")) {
       runner.withMarkApplied(new MigrationRunner.MarkAppliedRequest(options.get("--to-changeset")));
     }
@@ -131,7 +133,8 @@ public final class LocalMain {
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String key = args[i];
-      if (key.equals("--local") || key.equals("--dry-run") || key.equals("--mark-applied")) {
+      if (key.equals("--local") || key.equals("--dry-run") || key.equals("--mark-applied")
+          || key.equals("--no-fast-path")) {
         options.put(key, "true");
       } else if (key.equals("--parameter") && i + 1 < args.length) {
         ChangelogParameters.addAssignment(parameters, args[++i]);

@@ -50,6 +50,7 @@ public final class LiquibaseMigration {
   private final Map<String, String> parameters;
   private LockTimeouts lockTimeouts = LockTimeouts.DEFAULT;
   private SessionOpener samplerSessions;
+  private dev.dbmigrator.runner.fastpath.FingerprintWriter fingerprint;
 
   /** Liquibase contexts and label expression; null for none. */
   public record Filter(String contexts, String labels) {
@@ -91,6 +92,12 @@ public final class LiquibaseMigration {
 
   public MigrationOutcome update(Connection connection) {
     return update(connection, null);
+  }
+
+  /** Records the fingerprint after an update that leaves nothing pending; null records none. */
+  public LiquibaseMigration withFingerprint(dev.dbmigrator.runner.fastpath.FingerprintWriter writer) {
+    this.fingerprint = writer;
+    return this;
   }
 
   /**
@@ -158,7 +165,10 @@ public final class LiquibaseMigration {
    */
   private MigrationOutcome inScope(Connection connection, Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
     try (SessionLock lock = SessionLock.await(connection, lockWaitBudget)) {
-      return Scope.child(scopeValues(), work);
+      return Scope.child(scopeValues(), () -> {
+        LiquibaseUpToDateCache.forget();
+        return work.run();
+      });
     } catch (SessionLock.LockTimeoutException e) {
       return MigrationOutcome.notStarted(Reason.LOCK_TIMEOUT, e.getMessage(), null);
     } catch (Exception e) {
@@ -340,6 +350,10 @@ public final class LiquibaseMigration {
     } catch (Exception e) {
       // The connection may be gone (the failure that ended the update): the count is unknown, not zero.
       message += "; the pending changesets could not be listed afterwards (" + oneLine(rootMessage(e)) + ")";
+    }
+    if (fingerprint != null) {
+      // Still inside the migration lock and DATABASECHANGELOGLOCK: the history is the one just verified.
+      fingerprint.afterUpdate(connection, opened.changeLog(), opened.total(), reason == null, pending);
     }
     String failed = reason == Reason.CHANGESET_FAILED || reason == Reason.LOCK_CONTENDED ? recorder.failed() : null;
     return new MigrationOutcome(reason, message, opened.total(), recorder.applied(), pending, failed,

@@ -90,7 +90,8 @@ public record MigrationResult(
     }
   }
 
-  public record RunnerInfo(String version, String liquibaseVersion, boolean coldStart) {}
+  /** @param fastPath true when the fingerprint answered "nothing to do" and Liquibase was not started */
+  public record RunnerInfo(String version, String liquibaseVersion, boolean coldStart, boolean fastPath) {}
 
   public MigrationResult withLists(ChangesetList applied, ChangesetList pending) {
     return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,

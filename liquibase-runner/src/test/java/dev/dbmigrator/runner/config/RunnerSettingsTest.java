@@ -1,6 +1,7 @@
 package dev.dbmigrator.runner.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,17 @@ class RunnerSettingsTest {
     assertTrue(message.contains("-Dliquibase.command.contexts"), message);
 
     ForeignLiquibaseSettings.refuse(Map.of("LIQUIBASE_LOG_LEVEL", "FINE"), new Properties());
+  }
+
+  @Test
+  void fastPathIsOnUnlessFastPathIsFalse() {
+    assertTrue(RunnerConfig.fromEnvironment(lambdaEnv()).fastPath());
+    Map<String, String> env = lambdaEnv();
+    env.put("FAST_PATH", "false");
+    assertFalse(RunnerConfig.fromEnvironment(env).fastPath());
+    env.put("FAST_PATH", "off");
+    String message = assertThrows(IllegalStateException.class, () -> RunnerConfig.fromEnvironment(env)).getMessage();
+    assertTrue(message.contains("FAST_PATH must be true or false"), message);
   }
 
   @Test

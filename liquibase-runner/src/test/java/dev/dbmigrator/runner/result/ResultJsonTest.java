@@ -56,6 +56,6 @@ class ResultJsonTest {
         new MigrationResult.DatabaseInfo("db.example", 5432, "demo", "17.4"),
         new MigrationResult.ChangelogInfo("db.changelog-master.yaml", "sha256:" + "0".repeat(64), 620),
         applied, pending, null, "2026-11-24T10:00:00.000Z", "2026-11-24T10:00:01.500Z", 1500,
-        new MigrationResult.RunnerInfo("0.1.0", "4.33.0", true), null, List.of());
+        new MigrationResult.RunnerInfo("0.1.0", "4.33.0", true, false), null, List.of());
   }
 }

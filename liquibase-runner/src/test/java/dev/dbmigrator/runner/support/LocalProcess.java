@@ -29,9 +29,16 @@ public final class LocalProcess {
 
   public static Outcome run(Map<String, String> environment, String... args)
       throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), MAIN));
+    return runWithJvmOptions(List.of(), environment, args);
+  }
+
+  /** @param jvmOptions options of the child JVM itself, such as a class-loading log */
+  public static Outcome runWithJvmOptions(List<String> jvmOptions, Map<String, String> environment, String... args)
+      throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>();
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(jvmOptions);
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN));
     argv.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().keySet().removeIf(name -> name.startsWith("LIQUIBASE_") || name.startsWith("CHANGELOG_"));
