@@ -129,6 +129,7 @@ describe('local', () => {
     expect(run.stdout).toContain('status:    FAILED (LOCK_CONTENDED)');
     expect(run.stdout).toContain('locks:     retried 3 time(s) after a lock timeout');
     expect(run.stdout).toContain('blocker:   pid 4242, application_name orders-api, state idle in transaction, transaction open 14.2 s');
+  });
 
   test('the fast path is on by default; --no-fast-path turns it off for this run', async () => {
     await cli(['local', '--database-url', 'postgres://u:p@h/d']);
