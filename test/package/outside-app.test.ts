@@ -163,7 +163,7 @@ describe('the packed package', () => {
     expect(files).toEqual(expect.arrayContaining([
       'dist/infra/index.js', 'dist/infra/index.d.ts', 'dist/infra/database-migrator.d.ts', 'dist/cli/bin.js',
       'dist/replay-handler/index.js', 'dist/runner-layer/java/lib/liquibase-core-4.33.0.jar', 'THIRD-PARTY.txt',
-      'contracts/migration-result.schema.json',
+      'contracts/migration-result.schema.json', 'LICENSE',
     ]));
     expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
     expect(readdirSync(join(installed, 'dist', 'replay-handler'))).toEqual(['index.js']);
