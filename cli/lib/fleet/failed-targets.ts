@@ -24,7 +24,8 @@ export async function failedTargetIds(
     );
   }
   const fromS3 = await readNotMigrated(s3, summary.results, region);
-  const ids = [...new Set([...summary.failures.map((f) => f.id), ...fromS3.notMigrated.map((t) => t.id)])];
+  // Sorted for a stable, readable request: the state machine runs the named targets in manifest order anyway.
+  const ids = [...new Set([...summary.failures.map((f) => f.id), ...fromS3.notMigrated.map((t) => t.id)])].sort();
   if (ids.length === 0) {
     throw new CliError(`--failed-only: no target of the last fleet run (${summary.status}) failed or was skipped: nothing to replay`);
   }
