@@ -28,6 +28,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => (require('./replay') as typeof import('./replay')).registerReplay,
   },
   {
+    name: 'fleet',
+    description: 'operate a fleet migration (one database or schema per tenant): status, replay, stop',
+    load: () => (require('./fleet') as typeof import('./fleet')).registerFleet,
+  },
+  {
     name: 'doctor',
     description: 'check the deployed migrator: stack, secret, rules, network, dead-letter queue, last result',
     load: () => (require('./doctor') as typeof import('./doctor')).registerDoctor,

@@ -2,7 +2,9 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -55,6 +57,13 @@ export class AwsClients {
     // The queue URL's host would override an endpoint set by AWS_ENDPOINT_URL; the resolved endpoint serves
     // every queue of the region in the real service too.
     return this.client('sqs', () => new (require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs')).SQSClient({ ...this.config, useQueueUrlAsEndpoint: false }));
+  }
+
+  get sfn(): SFNClient {
+    return this.client('sfn', () => new (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient(this.config));
+  }
+  get s3(): S3Client {
+    return this.client('s3', () => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client(this.config));
   }
 
   /** The region the clients resolved, for messages; undefined when none is configured anywhere. */

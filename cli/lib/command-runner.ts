@@ -26,7 +26,7 @@ export class CommandRunner {
     try {
       this.exitCode = await action({ out, clients, deps: this.deps, region: () => (region ??= clients.region()) });
     } catch (error) {
-      const explained = error instanceof CliError ? error : explainAwsError(error, `db-migrator ${command.name()}`, await clients.region());
+      const explained = error instanceof CliError ? error : explainAwsError(error, `db-migrator ${commandPath(command)}`, await clients.region());
       out.log(`error: ${explained.message}`);
       this.exitCode = explained.exitCode;
     } finally {
@@ -34,4 +34,11 @@ export class CommandRunner {
       clients.destroy();
     }
   }
+}
+
+/** A subcommand's full words, e.g. "fleet status": the root program's name is not one of them. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
 }
