@@ -7,8 +7,8 @@ import dev.dbmigrator.runner.recording.ResultStore;
  * A fleet target's records: none. Its result is returned to the state machine, whose ResultWriter keeps every
  * target's in S3; one SSM parameter or event per target would not scale (10,000 parameters is the account's quota).
  */
-final class ReturnedOnly {
-  static final ResultStore STORE = new ResultStore() {
+public final class ReturnedOnly {
+  public static final ResultStore STORE = new ResultStore() {
     @Override
     public void put(String resultJson) {}
 
@@ -17,7 +17,7 @@ final class ReturnedOnly {
       return "the fleet run's results (the Distributed Map's ResultWriter)";
     }
   };
-  static final EventPublisher PUBLISHER = (detailType, resultJson) -> {};
+  public static final EventPublisher PUBLISHER = (detailType, resultJson) -> {};
 
   private ReturnedOnly() {}
 }
