@@ -145,8 +145,8 @@ describe('local --targets, end to end', () => {
     const file = join(work, 'two.json');
     writeFileSync(file, JSON.stringify(targets(true).filter((target) => ['db-3', 'bad-password'].includes((target as { id: string }).id))));
 
-    const { run } = await spawnCli(['local', '--targets', file, '--changelog', changelog, '--concurrency', '2'], { PGPASSWORD: pg.password }, 300_000)
-      .then((spawned) => ({ run: spawned }));
+    const run = await spawnCli(['local', '--targets', file, '--changelog', changelog, '--concurrency', '2'], { PGPASSWORD: pg.password }, 300_000);
+    recordTranscript(TRANSCRIPT, ['local', '--targets', 'two.json', '--changelog', 'changelog', '--concurrency', '2'], run);
 
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^db-3: SUCCEEDED 0 applied, 0 pending \(\d+ ms\)$/m);
