@@ -19,6 +19,8 @@ import dev.dbmigrator.runner.trigger.TriggerParser;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One fleet target's run: resolve the id against the manifest, then the single runner's code path with that
@@ -26,6 +28,7 @@ import java.util.function.Function;
  * ResultWriter keeps it. Every outcome it can reach is a result; only a bug escapes as an exception.
  */
 public final class FleetTargetRun {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetTargetRun.class);
   /** The fleet's gate ran once, as the state machine's first step; a target never asks CloudFormation again. */
   private static final dev.dbmigrator.runner.gate.StackGate GATED_BY_THE_FLEET =
       trigger -> GateVerdict.proceed(trigger.stackStatus(), null);
@@ -80,6 +83,8 @@ public final class FleetTargetRun {
           .withRunId(valid.runId()), valid.targetId(), null);
     }
     FleetTarget resolved = target.get();
+    LOG.info("fleet run {}: target {} is database {}{}", valid.runId(), resolved.id(), resolved.databaseName(),
+        resolved.schema() == null ? "" : ", schema " + resolved.schema());
     try {
       MigrationResult result = runner(secrets.apply(resolved)).withSchema(resolved.schema())
           .run(valid.trigger(), deadline);
@@ -99,6 +104,7 @@ public final class FleetTargetRun {
 
   private MigrationRunner runner(SecretSource secret) {
     return config.configure(new MigrationRunner(
+        // Never asked: a target's trigger is the gate's, already parsed (run(Trigger) and refuse take it as is).
         new TriggerParser(null),
         GATED_BY_THE_FLEET,
         secret,

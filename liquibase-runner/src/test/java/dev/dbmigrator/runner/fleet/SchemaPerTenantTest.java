@@ -127,6 +127,20 @@ class SchemaPerTenantTest {
   }
 
   @Test
+  void aTargetsSessionsSeeItsSchemaAlone() throws Exception {
+    String db = pg.createDatabase();
+    new DatabaseProbe(pg, db).execute("CREATE SCHEMA tenant_a");
+    try (Connection c = new DatabaseConnector("disable", Duration.ofSeconds(10)).inSchema("tenant_a")
+            .connect(DatabaseSecret.fromJson(pg.secretJson(db)));
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('search_path'), current_schema()")) {
+      rs.next();
+      assertEquals("tenant_a", rs.getString(1), "public is not searched: no other history can be read by mistake");
+      assertEquals("tenant_a", rs.getString(2));
+    }
+  }
+
+  @Test
   void withoutASchemaTheKeyIsTheOneEveryEarlierReleaseUsed() {
     assertEquals(0x64626d67L, MigrationLockKey.of(null));
     assertEquals(0x64626d67L, MigrationLockKey.of("tenant_a") & 0xffffffffL);
