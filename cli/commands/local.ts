@@ -10,7 +10,8 @@ import { UsageError } from '../lib/errors';
 import { AWS_HELP, exitCodesHelp } from '../lib/help-text';
 import { checkChangelogDir, runLocal } from '../lib/local-run';
 import { exitCodeOf } from '../lib/migration-result';
-import { collectParameter, nonNegativeSeconds } from '../lib/option-parsers';
+import { collectParameter, nonNegativeSeconds, positiveInteger } from '../lib/option-parsers';
+import { runLocalTargets } from '../local/targets-run';
 import { formatSummary } from '../lib/result-summary';
 
 /** The database the embedded server gets, named like the sample's so `npm start` and `local` look alike. */
@@ -35,7 +36,12 @@ interface LocalOptions {
   fastPath?: boolean;
   resultFile: string;
   verbose?: boolean;
+  targets?: string;
+  concurrency?: number;
 }
+
+/** Targets run at once by default: few enough for a workstation's PostgreSQL and CPU. */
+const DEFAULT_CONCURRENCY = 4;
 
 const HELP = `
 Where the database comes from:
@@ -45,6 +51,11 @@ Where the database comes from:
                           PGPASSWORD: a password in the URL is visible in the process list)
   --secret-id ARN         the credentials from a Secrets Manager secret in the RDS shape
                           (host, port, username, password, dbname), e.g. the one the runner uses
+  --targets FILE          every target of a fleet, as a fleet's runs do: a JSON array of
+                          { "id": "tenant-1", "databaseUrl": "postgres://...", "schema": "tenant_1" }
+                          (schema optional: schema-per-tenant). --concurrency N at a time (default 4), in one
+                          Java process; --json prints one MigrationResult line per target, with target.id.
+                          Results are printed only (no --result-file). Exit 1 if any target FAILED.
 
 The credentials reach the Java runner in its environment, never on its command line. The run uses the same
 code as the Lambda with a LOCAL trigger; the result goes to --result-file instead of SSM, and the completion
@@ -60,6 +71,8 @@ export function registerLocal(program: Command, runner: CommandRunner): void {
     .description('run the migration from this machine: embedded PostgreSQL, a URL, or a secret\'s credentials')
     .option('--database-url <url>', 'a PostgreSQL to migrate instead of the embedded one')
     .option('--secret-id <arn>', 'take the credentials from this Secrets Manager secret')
+    .option('--targets <file>', 'migrate every target of this JSON file (id, databaseUrl, schema?)')
+    .option('--concurrency <n>', `with --targets: how many targets run at once (default ${DEFAULT_CONCURRENCY})`, positiveInteger(64))
     .addOption(
       new Option('--changelog <dir>', 'the folder with db.changelog-master.yaml').default('changelog', './changelog'),
     )
@@ -89,6 +102,8 @@ export function registerLocal(program: Command, runner: CommandRunner): void {
 
 async function runLocalCommand(env: ActionEnv, options: LocalOptions): Promise<number> {
   const { out } = env;
+  if (options.targets !== undefined) return runTargetsCommand(env, options);
+  if (options.concurrency !== undefined) throw new UsageError('--concurrency goes with --targets');
   if (options.databaseUrl && options.secretId) throw new UsageError('give either --database-url or --secret-id, not both');
   if (options.toChangeset && !options.markApplied) throw new UsageError('--to-changeset goes with --mark-applied');
   const changelogDir = resolve(options.changelog);
@@ -119,6 +134,38 @@ async function runLocalCommand(env: ActionEnv, options: LocalOptions): Promise<n
     process.off('SIGTERM', onSignal);
     await pg.stop();
   }
+}
+
+async function runTargetsCommand(env: ActionEnv, options: LocalOptions): Promise<number> {
+  const alone = [
+    ['--database-url', options.databaseUrl],
+    ['--secret-id', options.secretId],
+    ['--mark-applied', options.markApplied],
+    ['--to-changeset', options.toChangeset],
+  ].filter(([, value]) => value !== undefined && value !== false);
+  if (alone.length > 0) throw new UsageError(`${alone.map(([name]) => name).join(', ')} does not go with --targets: each target names its database`);
+  const changelogDir = resolve(options.changelog);
+  checkChangelogDir(changelogDir, options.changelogFile);
+  return runLocalTargets(env, {
+    targets: options.targets as string,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    changelogDir,
+    selection: {
+      changelogFile: options.changelogFile,
+      contexts: options.contexts,
+      labels: options.labels,
+      parameters: options.parameter,
+    },
+    locks: {
+      lockTimeoutSeconds: options.lockTimeout,
+      statementTimeoutSeconds: options.statementTimeout,
+      lockRetryBudgetSeconds: options.lockRetryBudget,
+    },
+    dryRun: options.dryRun === true,
+    fastPath: options.fastPath !== false,
+    sslMode: options.sslMode,
+    verbose: options.verbose === true,
+  });
 }
 
 function embeddedSecret(pg: LocalPostgres): DatabaseSecret {

@@ -44,6 +44,8 @@ export interface MigrationResult {
   lockRetries?: number;
   /** Only on LOCK_CONTENDED: the sessions that held the lock, sampled while the changeset waited; never their query. */
   blockedBy?: BlockingSession[];
+  /** Only on a fleet target's result: the target's id and schema (null for the database's default schema). */
+  target?: { id: string; schema: string | null };
 }
 
 /** A session that blocked a changeset, as pg_stat_activity showed it; null where the runner's role may not see. */

@@ -124,3 +124,63 @@ export function runLocalRunner(invocation: RunnerInvocation): Promise<RunnerExit
     });
   });
 }
+
+export interface TargetsInvocation {
+  /** Each target's credentials, in the RDS secret's shape, and schema: written to the runner's stdin, never argv. */
+  targets: ReadonlyArray<{ id: string; secret: object; schema: string | null }>;
+  concurrency: number;
+  dryRun: boolean;
+  changelogDir: string;
+  selection?: ChangelogSelection;
+  locks?: LockSettings;
+  sslMode: string;
+  fastPath?: boolean;
+  /** Each result line (a MigrationResult with target), as its target ends. */
+  onResultLine: (line: string) => void;
+  onStderrLine: (line: string) => void;
+}
+
+/**
+ * Runs every target in ONE Java process (LocalMain --targets -), `concurrency` at a time: a JVM per target would
+ * pay the JVM start and Liquibase's class loading once per target (measured: see the fleet docs).
+ */
+export function runLocalTargetsRunner(invocation: TargetsInvocation): Promise<number> {
+  const args = [
+    '-XX:TieredStopAtLevel=1',
+    '-cp', join(RUNNER_LIB_DIR, '*'),
+    'dev.dbmigrator.runner.local.LocalMain',
+    '--targets', '-',
+    '--concurrency', String(invocation.concurrency),
+    ...(invocation.dryRun ? ['--dry-run'] : []),
+    '--changelog', invocation.changelogDir,
+    ...selectionArgs(invocation.selection),
+    ...lockArgs(invocation.locks),
+    '--ssl-mode', invocation.sslMode,
+    ...(invocation.fastPath === false ? ['--no-fast-path'] : []),
+  ];
+  const child = spawn('java', args, { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines = (emit: (line: string) => void) => {
+    let tail = '';
+    return {
+      push: (chunk: string) => {
+        const parts = (tail + chunk).split('\n');
+        tail = parts.pop() ?? '';
+        parts.forEach(emit);
+      },
+      end: () => tail && emit(tail),
+    };
+  };
+  const out = lines((line) => line.startsWith('{') && invocation.onResultLine(line));
+  const err = lines(invocation.onStderrLine);
+  child.stdout.setEncoding('utf8').on('data', out.push);
+  child.stderr.setEncoding('utf8').on('data', err.push);
+  child.stdin.end(JSON.stringify(invocation.targets));
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => reject(new Error(`cannot start java: ${error.message}`)));
+    child.on('close', (code) => {
+      out.end();
+      err.end();
+      resolve(code ?? 1);
+    });
+  });
+}

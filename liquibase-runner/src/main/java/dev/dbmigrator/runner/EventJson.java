@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads an incoming event. Unparsable input yields null, which the trigger parser turns into INVALID_EVENT. */
-final class EventJson {
+public final class EventJson {
   // EventBridge caps an event at 256 KB; anything deeper or longer than this is junk, not a trigger.
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -18,7 +18,7 @@ final class EventJson {
 
   private EventJson() {}
 
-  static JsonNode read(InputStream input) {
+  public static JsonNode read(InputStream input) {
     try {
       return MAPPER.readTree(input);
     } catch (IOException e) {

@@ -44,7 +44,7 @@ public final class LambdaHandler implements RequestStreamHandler {
 
   LambdaHandler(RunnerConfig config, SecretsManagerClient secretsManager, SsmClient ssm, EventBridgeClient events,
       CloudFormationClient cloudFormation) {
-    this.runner = new MigrationRunner(
+    this.runner = config.configure(new MigrationRunner(
         new TriggerParser(config.watchedStacks()),
         new CloudFormationGate(cloudFormation, config.watchedStacks()),
         EndpointOverride.apply(new SecretsManagerSecretSource(secretsManager, config.secretArn()),
@@ -56,11 +56,7 @@ public final class LambdaHandler implements RequestStreamHandler {
             new EventBridgePublisher(events, config.eventBusName(), config.eventSource())),
         Clock.systemUTC(),
         config.lockWaitBudget(),
-        config.connectBudget())
-        .withTimeReserve(config.timeReserve())
-        .withFilter(config.filter())
-        .withParameters(config.changelogParameters())
-        .withLockTimeouts(config.lockTimeouts())
+        config.connectBudget()))
         .withFastPath(config.fastPath());
   }
 

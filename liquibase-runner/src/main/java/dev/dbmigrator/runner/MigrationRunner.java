@@ -61,7 +61,8 @@ public final class MigrationRunner {
   private final ResultRecorder recorder;
   private final Clock clock;
   private final Duration lockWaitBudget;
-  private final ResumingConnector resumingConnector;
+  private ResumingConnector resumingConnector;
+  private String schema;
   private Duration timeReserve;
   private LiquibaseMigration.Filter filter = LiquibaseMigration.Filter.NONE;
   private java.util.Map<String, String> parameters = java.util.Map.of();
@@ -95,15 +96,41 @@ public final class MigrationRunner {
 
   /** @param deadline the invocation's remaining time; no changeset starts inside the time reserve. */
   public MigrationResult run(JsonNode event, Deadline deadline) throws RecordingException {
+    return run(() -> parser.parse(event), deadline);
+  }
+
+  /**
+   * A run of a trigger parsed and gated elsewhere: a fleet target's, whose gate ran once for the whole fleet.
+   * The stack gate this runner was built with still decides, so its caller passes one that proceeds.
+   */
+  public MigrationResult run(Trigger trigger, Deadline deadline) throws RecordingException {
+    return run(() -> new ParsedTrigger.Accepted(trigger), deadline);
+  }
+
+  private MigrationResult run(java.util.function.Supplier<ParsedTrigger> trigger, Deadline deadline)
+      throws RecordingException {
     Run run = new Run(UUID.randomUUID().toString(), clock.instant());
     MigrationResult result;
     try {
-      result = migrate(run, parser.parse(event), deadline);
+      result = migrate(run, trigger.get(), deadline);
     } catch (RuntimeException e) {
       LOG.error("unexpected failure in run {}", run.id, e);
       result = run.finish(Status.FAILED, Reason.INTERNAL, "internal error: " + e.getClass().getSimpleName(),
           null, DatabaseInfo.UNKNOWN, null);
     }
+    return record(result);
+  }
+
+  /**
+   * A run refused before it could start, for a reason only its caller can see (a fleet target that is not in the
+   * manifest): FAILED, built and recorded like every other result.
+   */
+  public MigrationResult refuse(Reason reason, String message, Trigger trigger) throws RecordingException {
+    Run run = new Run(UUID.randomUUID().toString(), clock.instant());
+    return record(run.finish(Status.FAILED, reason, message, trigger, DatabaseInfo.UNKNOWN, null));
+  }
+
+  private MigrationResult record(MigrationResult result) throws RecordingException {
     MigrationResult recorded = recorder.record(result);
     LOG.info("run {} finished: {} {} ({} applied, {} pending) in {} ms", recorded.runId(), recorded.status(),
         recorded.reason() == null ? "" : recorded.reason(), recorded.applied().count(),
@@ -162,6 +189,7 @@ public final class MigrationRunner {
       }
       LiquibaseMigration migration =
           new LiquibaseMigration(changelog, lockWaitBudget, deadline, timeReserve, filter, parameters)
+              .withSchema(schema)
               .withLockTimeouts(lockTimeouts, () -> resumingConnector.connect(secret, secrets))
               .withFingerprint(fastPath.writer(key));
       if (markApplied != null && trigger.type() == Trigger.Type.LOCAL) {
@@ -244,6 +272,17 @@ public final class MigrationRunner {
   /** The lock_timeout of transactional changesets, their statement_timeout, and the lock retry budget. */
   public MigrationRunner withLockTimeouts(LockTimeouts timeouts) {
     this.lockTimeouts = timeouts;
+    return this;
+  }
+
+  /**
+   * A schema-per-tenant target: every session's search_path is {@code schema} alone, Liquibase's tables and the
+   * runner's own live there, and the migration lock is the schema's. A missing schema fails the run
+   * (SCHEMA_MISSING). Null, the default, changes nothing.
+   */
+  public MigrationRunner withSchema(String schema) {
+    this.resumingConnector = resumingConnector.inSchema(schema);
+    this.schema = schema;
     return this;
   }
 

@@ -40,9 +40,22 @@ public record RunnerConfig(
    *     ({@code LIQUIBASE_*}), which the runner refuses rather than honours in part
    */
   public static RunnerConfig fromEnvironment(Map<String, String> env) {
+    return read(env, List.of("DB_SECRET_ARN", "DATABASE_NAME", "RESULT_PARAMETER_NAME", "EVENT_BUS_NAME",
+        "WATCHED_STACKS"));
+  }
+
+  /**
+   * The settings a fleet target's run shares with a single run: the changelog, its selection and parameters, the
+   * timeouts, budgets and the fast path. The database, its secret and the records come from the fleet's manifest
+   * or do not apply, so those variables are not required, and the fields they fill may be null.
+   */
+  public static RunnerConfig forFleetTarget(Map<String, String> env) {
+    return read(env, List.of());
+  }
+
+  private static RunnerConfig read(Map<String, String> env, List<String> required) {
     List<String> missing = new ArrayList<>();
-    for (String key : List.of("DB_SECRET_ARN", "DATABASE_NAME", "RESULT_PARAMETER_NAME", "EVENT_BUS_NAME",
-        "WATCHED_STACKS")) {
+    for (String key : required) {
       if (env.getOrDefault(key, "").isBlank()) {
         missing.add(key);
       }
@@ -68,7 +81,7 @@ public record RunnerConfig(
         env.get("RESULT_PARAMETER_NAME"),
         env.get("EVENT_BUS_NAME"),
         env.getOrDefault("EVENT_SOURCE", "db-migrator"),
-        WatchedStacks.parse(env.get("WATCHED_STACKS")),
+        blankToNull(env.get("WATCHED_STACKS")) == null ? null : WatchedStacks.parse(env.get("WATCHED_STACKS")),
         changelogDir,
         changelogFile,
         env.getOrDefault("DB_SSL_MODE", "require"),
@@ -82,6 +95,15 @@ public record RunnerConfig(
         blankToNull(env.get("DB_PORT")) == null ? null : Integer.valueOf(env.get("DB_PORT").trim()),
         lockTimeouts,
         FastPath.enabledBy(env));
+  }
+
+  /** Applies the settings every run shares (all but the fast path, which a caller may share across runs). */
+  public MigrationRunner configure(MigrationRunner runner) {
+    return runner
+        .withTimeReserve(timeReserve)
+        .withFilter(filter)
+        .withParameters(changelogParameters)
+        .withLockTimeouts(lockTimeouts);
   }
 
   /** LOCK_TIMEOUT_SECONDS (0 turns it off), STATEMENT_TIMEOUT_SECONDS (off unless set), LOCK_RETRY_BUDGET_SECONDS. */

@@ -4,7 +4,9 @@ import dev.dbmigrator.runner.result.Reason;
 import dev.dbmigrator.runner.secret.DatabaseSecret;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -18,10 +20,40 @@ public final class DatabaseConnector {
 
   private final String sslMode;
   private final Duration connectTimeout;
+  private final String schema;
 
   public DatabaseConnector(String sslMode, Duration connectTimeout) {
+    this(sslMode, connectTimeout, null);
+  }
+
+  private DatabaseConnector(String sslMode, Duration connectTimeout, String schema) {
     this.sslMode = sslMode;
     this.connectTimeout = connectTimeout;
+    this.schema = schema;
+  }
+
+  /**
+   * Sessions whose search_path is {@code schema} alone, for a schema-per-tenant target: unqualified names (the
+   * runner's own tables, Liquibase's history, the changelog's SQL) resolve there and nowhere else, so a tenant's
+   * run can never read another schema's history. A schema that does not exist is refused, never created: the
+   * process that provisions a tenant creates its schema, with its owner and grants.
+   *
+   * @param schema an unquoted lower-case PostgreSQL identifier ({@link #isSchemaName}), or null for no change
+   */
+  public DatabaseConnector inSchema(String schema) {
+    if (schema != null && !isSchemaName(schema)) {
+      throw new IllegalArgumentException("not a schema name the runner takes: " + schema);
+    }
+    return new DatabaseConnector(sslMode, connectTimeout, schema);
+  }
+
+  /**
+   * Lower-case letters, digits and underscores, starting with a letter or underscore, at most 63 characters, not
+   * {@code pg_*} (reserved by PostgreSQL): a name that needs no quoting anywhere it goes.
+   */
+  public static boolean isSchemaName(String name) {
+    return name != null && name.matches("[a-z_][a-z0-9_]{0,62}") && !name.startsWith("pg_")
+        && !name.equals("information_schema");
   }
 
   public static String jdbcUrl(DatabaseSecret secret) {
@@ -42,10 +74,45 @@ public final class DatabaseConnector {
     // (PostgreSQL 14+) and probe an idle peer within about 25 s, so the orphan aborts and frees the lock.
     props.setProperty("options", "-c client_connection_check_interval=2000"
         + " -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3");
+    if (schema != null) {
+      props.setProperty("currentSchema", schema);
+    }
+    Connection connection;
     try {
-      return DriverManager.getConnection(jdbcUrl(secret), props);
+      connection = DriverManager.getConnection(jdbcUrl(secret), props);
     } catch (SQLException e) {
       throw classify(e, secret);
+    }
+    if (schema != null) {
+      requireSchema(connection, secret);
+    }
+    return connection;
+  }
+
+  /** current_schema() is null when the search_path names a schema that is missing or that the user may not use. */
+  private void requireSchema(Connection connection, DatabaseSecret secret) throws ConnectionFailedException {
+    String current;
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+      rs.next();
+      current = rs.getString(1);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+      throw classify(e, secret);
+    }
+    if (!schema.equals(current)) {
+      closeQuietly(connection);
+      throw new ConnectionFailedException(Reason.SCHEMA_MISSING, "schema " + schema + " does not exist in database "
+          + secret.dbname() + " at " + secret.host() + ":" + secret.port() + ", or the runner's user has no USAGE on"
+          + " it: nothing was applied. The runner never creates a tenant's schema; create it where the tenant is"
+          + " provisioned (CREATE SCHEMA " + schema + " AUTHORIZATION <the secret's user>)", null);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // Refused anyway; the session ends with the socket.
     }
   }
 

@@ -29,6 +29,11 @@ public final class ResumingConnector {
     this.budget = budget;
   }
 
+  /** The same, with sessions in one tenant's schema ({@link DatabaseConnector#inSchema}). */
+  public ResumingConnector inSchema(String schema) {
+    return new ResumingConnector(connector.inSchema(schema), budget);
+  }
+
   public Connection connect(DatabaseSecret secret, SecretSource secrets)
       throws ConnectionFailedException, SecretUnavailableException {
     long start = System.nanoTime();

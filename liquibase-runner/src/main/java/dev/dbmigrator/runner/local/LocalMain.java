@@ -15,6 +15,10 @@ import dev.dbmigrator.runner.result.MigrationResult;
 import dev.dbmigrator.runner.result.ResultJson;
 import dev.dbmigrator.runner.result.Status;
 import dev.dbmigrator.runner.secret.DatabaseSecret;
+import dev.dbmigrator.runner.secret.SecretSource;
+import dev.dbmigrator.runner.fastpath.ChangelogChecksums;
+import dev.dbmigrator.runner.fastpath.FastPath;
+import dev.dbmigrator.runner.fleet.ReturnedOnly;
 import dev.dbmigrator.runner.trigger.TriggerParser;
 import dev.dbmigrator.runner.trigger.WatchedStacks;
 import java.io.IOException;
@@ -24,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,11 +40,12 @@ import java.util.Map;
  */
 public final class LocalMain {
   private static final String USAGE = "usage: LocalMain (--event FILE --watched STACK_IDS"
-      + " | --local [--dry-run] [--mark-applied [--to-changeset FILE::ID::AUTHOR]])"
+      + " | --local [--dry-run] [--mark-applied [--to-changeset FILE::ID::AUTHOR]]"
+      + " | --targets - [--concurrency N] [--dry-run])"
       + " [--changelog DIR] [--changelog-file FILE] [--contexts EXPR] [--labels EXPR]"
       + " [--parameter NAME=VALUE]... [--lock-timeout SECONDS] [--statement-timeout SECONDS]"
       + " [--lock-retry-budget SECONDS] [--result-file FILE] [--ssl-mode MODE] [--no-fast-path]"
-      + "   (credentials: DB_MIGRATOR_SECRET_JSON)";
+      + "   (credentials: DB_MIGRATOR_SECRET_JSON; with --targets -, each target's on stdin)";
 
   private LocalMain() {}
 
@@ -63,6 +69,9 @@ public final class LocalMain {
       System.err.println(USAGE);
       return 2;
     }
+    if (options.containsKey("--targets")) {
+      return runTargets(options, parameters, changelog, lockTimeouts);
+    }
     String secretJson = System.getenv("DB_MIGRATOR_SECRET_JSON");
     if (secretJson == null || secretJson.isBlank()) {
       System.err.println("DB_MIGRATOR_SECRET_JSON is not set");
@@ -84,20 +93,11 @@ public final class LocalMain {
       System.err.println(USAGE);
       return 2;
     }
-    MigrationRunner runner = new MigrationRunner(
-        new TriggerParser(watched, true),
-        new EventStatusGate(),
+    MigrationRunner runner = runner(options, parameters, changelog, lockTimeouts, watched,
         () -> DatabaseSecret.fromJson(secretJson),
-        new DatabaseConnector(options.getOrDefault("--ssl-mode", "prefer"), Duration.ofSeconds(30)),
-        changelog,
         new ResultRecorder(
             new FileResultStore(Path.of(options.getOrDefault("--result-file", ".local/last-result.json"))),
-            new StderrEventPublisher("db-migrator", System.err)),
-        Clock.systemUTC())
-        .withFilter(new LiquibaseMigration.Filter(options.get("--contexts"), options.get("--labels")))
-        .withParameters(parameters)
-        .withLockTimeouts(lockTimeouts)
-        .withFastPath(!options.containsKey("--no-fast-path"));
+            new StderrEventPublisher("db-migrator", System.err)), fastPath(options));
     if (options.containsKey("--mark-applied")) {
       runner.withMarkApplied(new MigrationRunner.MarkAppliedRequest(options.get("--to-changeset")));
     }
@@ -109,6 +109,64 @@ public final class LocalMain {
       System.err.println("the run left no record: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** One runner as a local run wires it; only the credentials and the records differ between modes. */
+  private static MigrationRunner runner(Map<String, String> options, Map<String, String> parameters,
+      ChangelogFolder changelog, LockTimeouts lockTimeouts, WatchedStacks watched, SecretSource secret,
+      ResultRecorder recorder, FastPath fastPath) {
+    return new MigrationRunner(
+        new TriggerParser(watched, true),
+        new EventStatusGate(),
+        secret,
+        new DatabaseConnector(options.getOrDefault("--ssl-mode", "prefer"), Duration.ofSeconds(30)),
+        changelog,
+        recorder,
+        Clock.systemUTC())
+        .withFilter(new LiquibaseMigration.Filter(options.get("--contexts"), options.get("--labels")))
+        .withParameters(parameters)
+        .withLockTimeouts(lockTimeouts)
+        .withFastPath(fastPath);
+  }
+
+  /**
+   * Every target on stdin, {@code --concurrency} at a time in this JVM, as a fleet target runs: each result is
+   * printed (one line, with {@code target}), never stored in a file or published.
+   */
+  private static int runTargets(Map<String, String> options, Map<String, String> parameters,
+      ChangelogFolder changelog, LockTimeouts lockTimeouts) {
+    LocalTargets targets;
+    int concurrency;
+    try {
+      targets = LocalTargets.read(System.in);
+      concurrency = Integer.parseInt(options.getOrDefault("--concurrency", "4"));
+      if (concurrency < 1 || concurrency > 64) {
+        throw new IllegalArgumentException("--concurrency must be between 1 and 64");
+      }
+    } catch (NumberFormatException e) {
+      System.err.println("--concurrency must be a whole number");
+      return 2;
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(USAGE);
+      return 2;
+    }
+    // One checksum cache for every target's run.
+    FastPath fastPath = fastPath(options);
+    try {
+      return LocalFleet.run(targets, concurrency, options.containsKey("--dry-run"),
+          target -> runner(options, parameters, changelog, lockTimeouts, LocalTrigger.WATCHED,
+              () -> DatabaseSecret.fromJson(target.secretJson()),
+              new ResultRecorder(ReturnedOnly.STORE, ReturnedOnly.PUBLISHER), fastPath),
+          System.out);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private static FastPath fastPath(Map<String, String> options) {
+    return new FastPath(!options.containsKey("--no-fast-path"), new ChangelogChecksums());
   }
 
   /** --lock-timeout (0 turns it off), --statement-timeout (off unless given), --lock-retry-budget, in seconds. */
@@ -139,7 +197,7 @@ public final class LocalMain {
       } else if (key.equals("--parameter") && i + 1 < args.length) {
         ChangelogParameters.addAssignment(parameters, args[++i]);
       } else if (key.matches("--(event|watched|changelog|changelog-file|contexts|labels|to-changeset|result-file"
-          + "|ssl-mode|lock-timeout|statement-timeout|lock-retry-budget)") && i + 1 < args.length) {
+          + "|ssl-mode|lock-timeout|statement-timeout|lock-retry-budget|targets|concurrency)") && i + 1 < args.length) {
         if (options.put(key, args[++i]) != null) {
           throw new IllegalArgumentException(key + " is given twice");
         }
@@ -147,9 +205,23 @@ public final class LocalMain {
         throw new IllegalArgumentException("unknown or incomplete option: " + key);
       }
     }
+    if (options.containsKey("--targets")) {
+      if (!options.get("--targets").equals("-")) {
+        throw new IllegalArgumentException("--targets takes - : the targets, with their credentials, come on stdin");
+      }
+      for (String alone : List.of("--local", "--event", "--mark-applied", "--result-file")) {
+        if (options.containsKey(alone)) {
+          throw new IllegalArgumentException(alone + " does not go with --targets");
+        }
+      }
+      return options;
+    }
+    if (options.containsKey("--concurrency")) {
+      throw new IllegalArgumentException("--concurrency goes with --targets");
+    }
     boolean local = options.containsKey("--local");
     if (local == options.containsKey("--event")) {
-      throw new IllegalArgumentException("give either --event FILE or --local");
+      throw new IllegalArgumentException("give either --event FILE, --local or --targets -");
     }
     if (!local && !options.containsKey("--watched")) {
       throw new IllegalArgumentException("--event needs --watched STACK_IDS");

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import liquibase.Scope;
 import liquibase.database.Database;
 import liquibase.database.core.PostgresDatabase;
 import liquibase.database.jvm.JdbcConnection;
@@ -56,7 +57,7 @@ public final class AdvisoryLockService implements LockService {
   @Override
   public void waitForLock() throws LockException {
     if (!acquireLock()) {
-      throw new LockException("the migration lock is " + SessionLock.describeHolder(connection()));
+      throw new LockException("the migration lock is " + SessionLock.describeHolder(connection(), key()));
     }
   }
 
@@ -66,7 +67,7 @@ public final class AdvisoryLockService implements LockService {
       return true;
     }
     try {
-      hasLock = SessionLock.tryLock(connection());
+      hasLock = SessionLock.tryLock(connection(), key());
     } catch (SQLException e) {
       throw new LockException("advisory lock failed: " + e.getMessage(), e);
     }
@@ -77,7 +78,7 @@ public final class AdvisoryLockService implements LockService {
   public void releaseLock() throws LockException {
     if (hasLock) {
       try {
-        SessionLock.unlock(connection());
+        SessionLock.unlock(connection(), key());
       } catch (SQLException e) {
         throw new LockException("advisory unlock failed: " + e.getMessage(), e);
       } finally {
@@ -89,8 +90,7 @@ public final class AdvisoryLockService implements LockService {
   @Override
   public DatabaseChangeLogLock[] listLocks() throws LockException {
     List<DatabaseChangeLogLock> locks = new ArrayList<>();
-    try (PreparedStatement s = connection().prepareStatement(SessionLock.HOLDER_QUERY)) {
-      s.setLong(1, SessionLock.KEY);
+    try (PreparedStatement s = SessionLock.holderQuery(connection(), key())) {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           locks.add(new DatabaseChangeLogLock(rs.getInt("pid"), rs.getTimestamp("backend_start"),
@@ -118,6 +118,12 @@ public final class AdvisoryLockService implements LockService {
 
   @Override
   public void destroy() {}
+
+  /** The run's key (per schema for a schema-per-tenant target), set in the scope the run works in. */
+  private static long key() {
+    Long key = Scope.getCurrentScope().get(MigrationLockKey.SCOPE_KEY, Long.class);
+    return key == null ? MigrationLockKey.DEFAULT : key;
+  }
 
   private Connection connection() {
     return ((JdbcConnection) database.getConnection()).getUnderlyingConnection();

@@ -51,6 +51,7 @@ public final class LiquibaseMigration {
   private LockTimeouts lockTimeouts = LockTimeouts.DEFAULT;
   private SessionOpener samplerSessions;
   private dev.dbmigrator.runner.fastpath.FingerprintWriter fingerprint;
+  private String schema;
 
   /** Liquibase contexts and label expression; null for none. */
   public record Filter(String contexts, String labels) {
@@ -92,6 +93,17 @@ public final class LiquibaseMigration {
 
   public MigrationOutcome update(Connection connection) {
     return update(connection, null);
+  }
+
+  /**
+   * A schema-per-tenant target: Liquibase's default and history schema is {@code schema}, and the migration lock
+   * key is the schema's ({@link MigrationLockKey}). The connection's search_path must already be that schema
+   * alone (see {@link dev.dbmigrator.runner.database.DatabaseConnector#inSchema}), so the runner's own tables land
+   * there too. Null (the default) leaves everything as it is.
+   */
+  public LiquibaseMigration withSchema(String schema) {
+    this.schema = schema;
+    return this;
   }
 
   /** Records the fingerprint after an update that leaves nothing pending; null records none. */
@@ -164,7 +176,7 @@ public final class LiquibaseMigration {
    * own lock service is asked, so concurrent first runs would otherwise race to create it.
    */
   private MigrationOutcome inScope(Connection connection, Scope.ScopedRunnerWithReturn<MigrationOutcome> work) {
-    try (SessionLock lock = SessionLock.await(connection, lockWaitBudget)) {
+    try (SessionLock lock = SessionLock.await(connection, lockWaitBudget, MigrationLockKey.of(schema))) {
       return Scope.child(scopeValues(), () -> {
         LiquibaseUpToDateCache.forget();
         return work.run();
@@ -177,7 +189,9 @@ public final class LiquibaseMigration {
   }
 
   private Map<String, Object> scopeValues() throws Exception {
-    return scopeValues(folder);
+    Map<String, Object> values = scopeValues(folder);
+    values.put(MigrationLockKey.SCOPE_KEY, MigrationLockKey.of(schema));
+    return values;
   }
 
   /** The Liquibase scope every use of a changelog runs in: the update, the dry run and the lint alike. */
@@ -216,8 +230,14 @@ public final class LiquibaseMigration {
    * The one place that builds Liquibase's Database over the run's connection: a connection whose commits
    * {@link AtomicChangesets} can hold, so a changeset and its history row commit together.
    */
-  private static Database database(Connection connection) throws Exception {
-    return DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new HeldCommitConnection(connection));
+  private Database database(Connection connection) throws Exception {
+    Database database =
+        DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new HeldCommitConnection(connection));
+    if (schema != null) {
+      database.setDefaultSchemaName(schema);
+      database.setLiquibaseSchemaName(schema);
+    }
+    return database;
   }
 
   private Opened open(Connection connection) throws Exception {

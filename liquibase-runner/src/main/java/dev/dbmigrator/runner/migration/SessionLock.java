@@ -7,28 +7,36 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * The migration lock: a PostgreSQL session-level advisory lock on one key per database. The server frees it
+ * The migration lock: a PostgreSQL session-level advisory lock on one key per database, or per (database, schema)
+ * for a schema-per-tenant target ({@link MigrationLockKey}). The server frees it
  * when the session ends, however the client died, so it can never go stale. It is re-entrant within a
  * session, which lets the runner hold it around the whole run while Liquibase's lock service takes it again.
  */
 final class SessionLock implements AutoCloseable {
   /** 'dbmg'. Advisory locks are scoped to the current database, so one constant key serves every database. */
-  static final long KEY = 0x64626d67L;
+  static final long KEY = MigrationLockKey.DEFAULT;
   private static final long RECHECK_MILLIS = 250;
 
   private final Connection connection;
+  private final long key;
 
-  private SessionLock(Connection connection) {
+  private SessionLock(Connection connection, long key) {
     this.connection = connection;
+    this.key = key;
   }
 
   /** Waits up to {@code budget} for the lock; on timeout the exception names the holder. */
   static SessionLock await(Connection connection, Duration budget) throws SQLException, LockTimeoutException {
+    return await(connection, budget, KEY);
+  }
+
+  /** As {@link #await(Connection, Duration)}, on the key of one target ({@link MigrationLockKey#of}). */
+  static SessionLock await(Connection connection, Duration budget, long key) throws SQLException, LockTimeoutException {
     long deadline = System.nanoTime() + budget.toNanos();
-    while (!tryLock(connection)) {
+    while (!tryLock(connection, key)) {
       if (System.nanoTime() > deadline) {
         throw new LockTimeoutException("another migration held the lock for the whole wait budget of "
-            + budget.toSeconds() + " s: " + describeHolder(connection));
+            + budget.toSeconds() + " s: " + describeHolder(connection, key));
       }
       try {
         Thread.sleep(RECHECK_MILLIS);
@@ -37,15 +45,15 @@ final class SessionLock implements AutoCloseable {
         throw new LockTimeoutException("interrupted while waiting for the migration lock");
       }
     }
-    return new SessionLock(connection);
+    return new SessionLock(connection, key);
   }
 
-  static boolean tryLock(Connection connection) throws SQLException {
-    return call(connection, "SELECT pg_try_advisory_lock(?)");
+  static boolean tryLock(Connection connection, long key) throws SQLException {
+    return call(connection, "SELECT pg_try_advisory_lock(?)", key);
   }
 
-  static void unlock(Connection connection) throws SQLException {
-    call(connection, "SELECT pg_advisory_unlock(?)");
+  static void unlock(Connection connection, long key) throws SQLException {
+    call(connection, "SELECT pg_advisory_unlock(?)", key);
   }
 
   /** A session that broke has lost the lock with it, so there is nothing left to release. */
@@ -53,7 +61,7 @@ final class SessionLock implements AutoCloseable {
   public void close() {
     try {
       if (!connection.isClosed()) {
-        unlock(connection);
+        unlock(connection, key);
       }
     } catch (SQLException e) {
       // The session is gone, and its lock with it.
@@ -63,13 +71,12 @@ final class SessionLock implements AutoCloseable {
   static final String HOLDER_QUERY = """
       SELECT a.pid, a.application_name, a.backend_start, a.state, a.query_start
         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = ? AND l.objsubid = 1
+       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ? AND l.objid = ? AND l.objsubid = 1
          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""";
 
   /** pid, application_name and since when: enough for a person to find and judge the holder. */
-  static String describeHolder(Connection connection) {
-    try (PreparedStatement s = connection.prepareStatement(HOLDER_QUERY)) {
-      s.setLong(1, KEY);
+  static String describeHolder(Connection connection, long key) {
+    try (PreparedStatement s = holderQuery(connection, key)) {
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           return "the holder has just let go";
@@ -84,9 +91,17 @@ final class SessionLock implements AutoCloseable {
     }
   }
 
-  private static boolean call(Connection connection, String sql) throws SQLException {
+  /** {@link #HOLDER_QUERY} with its parameters set for {@code key}. */
+  static PreparedStatement holderQuery(Connection connection, long key) throws SQLException {
+    PreparedStatement s = connection.prepareStatement(HOLDER_QUERY);
+    s.setLong(1, MigrationLockKey.classId(key));
+    s.setLong(2, MigrationLockKey.objId(key));
+    return s;
+  }
+
+  private static boolean call(Connection connection, String sql, long key) throws SQLException {
     try (PreparedStatement s = connection.prepareStatement(sql)) {
-      s.setLong(1, KEY);
+      s.setLong(1, key);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         boolean value = rs.getBoolean(1);

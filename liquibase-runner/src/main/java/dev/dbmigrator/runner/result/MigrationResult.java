@@ -105,6 +105,13 @@ public record MigrationResult(
         blockedBy);
   }
 
+  /** The same result under another run id: a fleet target's run carries its fleet run's id. */
+  public MigrationResult withRunId(String runId) {
+    return new MigrationResult(schemaVersion, runId, status, reason, message, trigger, database, changelog,
+        applied, pending, failedChangeset, startedAt, finishedAt, durationMs, runner, sqlPreview, notes, lockRetries,
+        blockedBy);
+  }
+
   public MigrationResult withNote(String note) {
     List<String> more = new java.util.ArrayList<>(notes == null ? List.of() : notes);
     more.add(note);

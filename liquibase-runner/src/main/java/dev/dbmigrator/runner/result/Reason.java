@@ -27,5 +27,13 @@ public enum Reason {
   /** Another Liquibase client kept DATABASECHANGELOGLOCK for the whole lock wait budget. */
   FOREIGN_LOCK,
   /** A transactional changeset timed out on a lock on every attempt until the lock retry budget ran out. */
-  LOCK_CONTENDED
+  LOCK_CONTENDED,
+  /** A schema-per-tenant target's schema does not exist (or the user may not use it); the runner never creates it. */
+  SCHEMA_MISSING,
+  /** A fleet target's id is not in the fleet's manifest. */
+  UNKNOWN_TARGET,
+  /** The fleet's manifest could not be read from S3. */
+  MANIFEST_UNAVAILABLE,
+  /** The fleet's manifest is not a JSON array of valid, uniquely named targets. */
+  MANIFEST_INVALID
 }

@@ -19,13 +19,18 @@ public final class ResultJson {
   private ResultJson() {}
 
   public static String toJson(MigrationResult result) {
+    return toJson(result, MAX_BYTES);
+  }
+
+  /** As {@link #toJson(MigrationResult)}, in at most {@code maxBytes}: room left for what a caller adds. */
+  public static String toJson(MigrationResult result, int maxBytes) {
     MigrationResult fitted = result;
     if (fitted.message() != null && fitted.message().length() > MAX_MESSAGE_CHARS) {
       fitted = fitted.withText(fitted.message().substring(0, MAX_MESSAGE_CHARS) + "…", fitted.sqlPreview());
     }
     String json = write(fitted);
-    while (bytes(json) > MAX_BYTES) {
-      int excess = bytes(json) - MAX_BYTES;
+    while (bytes(json) > maxBytes) {
+      int excess = bytes(json) - maxBytes;
       MigrationResult shorter;
       if (fitted.sqlPreview() != null && !fitted.sqlPreview().isEmpty()) {
         String sql = fitted.sqlPreview();

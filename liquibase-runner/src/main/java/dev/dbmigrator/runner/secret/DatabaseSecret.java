@@ -16,6 +16,14 @@ public record DatabaseSecret(String host, int port, String username, String pass
    * the input, so they are never passed on.
    */
   public static DatabaseSecret fromJson(String secretString) throws SecretUnavailableException {
+    return fromJson(secretString, null);
+  }
+
+  /**
+   * As {@link #fromJson(String)}, for a database named elsewhere (a fleet's manifest): the secret then needs no
+   * {@code dbname}, and one it has is not used, since one cluster's credentials often serve many databases.
+   */
+  public static DatabaseSecret fromJson(String secretString, String databaseName) throws SecretUnavailableException {
     JsonNode json;
     try {
       json = secretString == null ? null : MAPPER.readTree(secretString);
@@ -26,7 +34,8 @@ public record DatabaseSecret(String host, int port, String username, String pass
       throw new SecretUnavailableException("the secret value is not a JSON object");
     }
     StringBuilder missing = new StringBuilder();
-    for (String key : new String[] {"host", "port", "username", "password", "dbname"}) {
+    for (String key : databaseName == null ? new String[] {"host", "port", "username", "password", "dbname"}
+        : new String[] {"host", "port", "username", "password"}) {
       JsonNode value = json.get(key);
       boolean present = value != null && (value.isTextual() && !value.textValue().isBlank()
           || key.equals("port") && value.canConvertToInt());
@@ -40,7 +49,7 @@ public record DatabaseSecret(String host, int port, String username, String pass
     JsonNode port = json.get("port");
     int portNumber = port.isNumber() ? port.intValue() : parsePort(port.textValue());
     return new DatabaseSecret(json.get("host").textValue(), portNumber, json.get("username").textValue(),
-        json.get("password").textValue(), json.get("dbname").textValue());
+        json.get("password").textValue(), databaseName == null ? json.get("dbname").textValue() : databaseName);
   }
 
   private static int parsePort(String text) throws SecretUnavailableException {

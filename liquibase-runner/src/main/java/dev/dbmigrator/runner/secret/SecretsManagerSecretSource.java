@@ -9,10 +9,17 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 public final class SecretsManagerSecretSource implements SecretSource {
   private final SecretsManagerClient client;
   private final String secretArn;
+  private final String databaseName;
 
   public SecretsManagerSecretSource(SecretsManagerClient client, String secretArn) {
+    this(client, secretArn, null);
+  }
+
+  /** @param databaseName the database to connect to in place of the secret's dbname; null to use the secret's */
+  public SecretsManagerSecretSource(SecretsManagerClient client, String secretArn, String databaseName) {
     this.client = client;
     this.secretArn = secretArn;
+    this.databaseName = databaseName;
   }
 
   @Override
@@ -28,6 +35,6 @@ public final class SecretsManagerSecretSource implements SecretSource {
     } catch (SdkException e) {
       throw new SecretUnavailableException("Secrets Manager could not be reached: " + e.getClass().getSimpleName());
     }
-    return DatabaseSecret.fromJson(value);
+    return DatabaseSecret.fromJson(value, databaseName);
   }
 }

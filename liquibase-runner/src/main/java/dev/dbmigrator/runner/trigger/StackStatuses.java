@@ -3,8 +3,8 @@ package dev.dbmigrator.runner.trigger;
 import java.util.Set;
 
 /** Every value of CloudFormation's StackStatus enum. */
-final class StackStatuses {
-  static final Set<String> ALL = Set.of(
+public final class StackStatuses {
+  public static final Set<String> ALL = Set.of(
       "CREATE_IN_PROGRESS", "CREATE_FAILED", "CREATE_COMPLETE",
       "ROLLBACK_IN_PROGRESS", "ROLLBACK_FAILED", "ROLLBACK_COMPLETE",
       "DELETE_IN_PROGRESS", "DELETE_FAILED", "DELETE_COMPLETE",

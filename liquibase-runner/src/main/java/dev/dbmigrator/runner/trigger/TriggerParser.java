@@ -19,6 +19,8 @@ public final class TriggerParser {
   public static final String STACK_STATUS_CHANGE = "CloudFormation Stack Status Change";
   public static final String REPLAY_SOURCE = "db-migrator.replay";
   public static final String REPLAY_REQUESTED = "Migration Replay Requested";
+  /** A fleet's replay request: the same detail, plus the ids of the targets to run again (null for all). */
+  public static final String FLEET_REPLAY_REQUESTED = "Fleet Migration Replay Requested";
   /** Runs started by an operator on a workstation; accepted only by a parser built for local runs. */
   public static final String LOCAL_SOURCE = "db-migrator.local";
   public static final String LOCAL_RUN = "Local Migration Requested";
@@ -26,11 +28,14 @@ public final class TriggerParser {
   /** The statuses the main rule passes; the event's own status must be one of them. */
   private static final Set<String> TRIGGER_STATUSES = Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE");
   private static final Set<String> REPLAY_KEYS = Set.of("stackName", "dryRun", "reason");
+  private static final Set<String> FLEET_REPLAY_KEYS = Set.of("stackName", "dryRun", "reason", "targetIds");
   private static final Pattern EVENT_ID = Pattern.compile("[-A-Za-z0-9_.:]{1,128}");
   private static final int MAX_REPLAY_REASON = 1024;
 
   private final WatchedStacks watched;
   private final boolean acceptsLocalRuns;
+  private final String replayDetailType;
+  private final Set<String> replayKeys;
 
   /** The Lambda's parser: CloudFormation events and replay requests only. */
   public TriggerParser(WatchedStacks watched) {
@@ -38,8 +43,23 @@ public final class TriggerParser {
   }
 
   public TriggerParser(WatchedStacks watched, boolean acceptsLocalRuns) {
+    this(watched, acceptsLocalRuns, REPLAY_REQUESTED, REPLAY_KEYS);
+  }
+
+  private TriggerParser(WatchedStacks watched, boolean acceptsLocalRuns, String replayDetailType,
+      Set<String> replayKeys) {
     this.watched = watched;
     this.acceptsLocalRuns = acceptsLocalRuns;
+    this.replayDetailType = replayDetailType;
+    this.replayKeys = replayKeys;
+  }
+
+  /**
+   * The fleet gate's parser: CloudFormation events as for a single database, and fleet replay requests, whose
+   * detail may also hold {@code targetIds} (the caller validates those).
+   */
+  public static TriggerParser forFleet(WatchedStacks watched) {
+    return new TriggerParser(watched, false, FLEET_REPLAY_REQUESTED, FLEET_REPLAY_KEYS);
   }
 
   public ParsedTrigger parse(JsonNode event) {
@@ -100,9 +120,9 @@ public final class TriggerParser {
 
   private ParsedTrigger parseReplay(JsonNode event, String detailType) {
     Trigger.Type type = Trigger.Type.REPLAY;
-    if (!detailType.equals(REPLAY_REQUESTED)) {
+    if (!detailType.equals(replayDetailType)) {
       return new Rejected(Reason.NOT_A_TRIGGER,
-          "only '" + REPLAY_REQUESTED + "' events from " + REPLAY_SOURCE + " start a replay", bare(type, event));
+          "only '" + replayDetailType + "' events from " + REPLAY_SOURCE + " start a replay", bare(type, event));
     }
     String eventId = text(event, "id");
     String time = time(event);
@@ -112,8 +132,9 @@ public final class TriggerParser {
       return invalid("the replay request needs a string 'id', an ISO-8601 'time' and a 'detail' object", type);
     }
     for (Iterator<String> keys = detail.fieldNames(); keys.hasNext(); ) {
-      if (!REPLAY_KEYS.contains(keys.next())) {
-        return invalid("a replay request's detail may hold only stackName, dryRun and reason", type);
+      if (!replayKeys.contains(keys.next())) {
+        return invalid("a replay request's detail may hold only " + String.join(", ", replayKeys.stream().sorted()
+            .toList()), type);
       }
     }
     String stackName = text(detail, "stackName");
