@@ -41,6 +41,7 @@ import liquibase.ui.LoggerUIService;
 public final class LiquibaseMigration {
   static {
     LiquibaseLogging.route();
+    FrozenLiquibaseConfiguration.install();
   }
 
   private final ChangelogFolder folder;
