@@ -22,6 +22,7 @@ import liquibase.database.jvm.JdbcConnection;
 public final class ChangelogReader {
   static {
     LiquibaseLogging.route();
+    FrozenLiquibaseConfiguration.install();
   }
 
   private final ChangelogFolder folder;

@@ -5,9 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
@@ -55,18 +57,19 @@ public final class HistoryGuard {
   public static String check(List<ChangeSet> changeSets, List<Recorded> recorded, String masterFile) {
     // A row that some changeset of this changelog owns is this changelog's history, never a foreign one: two
     // files may each hold a changeset 1::alice.
+    PathNormaliser paths = new PathNormaliser();
     Set<String> ours = new HashSet<>();
     for (ChangeSet changeSet : changeSets) {
-      ours.add(identity(changeSet.getId(), changeSet.getAuthor(), changeSet.getFilePath()));
+      ours.add(paths.identity(changeSet.getId(), changeSet.getAuthor(), changeSet.getFilePath()));
     }
     Set<String> ran = new HashSet<>();
-    recorded.forEach(row -> ran.add(identity(row.id(), row.author(), row.filename())));
+    recorded.forEach(row -> ran.add(paths.identity(row.id(), row.author(), row.filename())));
     List<Recorded> foreign = recorded.stream()
-        .filter(row -> !ours.contains(identity(row.id(), row.author(), row.filename()))).toList();
+        .filter(row -> !ours.contains(paths.identity(row.id(), row.author(), row.filename()))).toList();
     List<String[]> mismatches = new ArrayList<>();  // {ours, theirs as recorded, ours normalised, theirs normalised}
     for (ChangeSet changeSet : changeSets) {
-      String path = DatabaseChangeLog.normalizePath(changeSet.getFilePath());
-      if (ran.contains(identity(changeSet.getId(), changeSet.getAuthor(), changeSet.getFilePath()))) {
+      String path = paths.normalise(changeSet.getFilePath());
+      if (ran.contains(paths.identity(changeSet.getId(), changeSet.getAuthor(), changeSet.getFilePath()))) {
         continue;  // applied
       }
       foreign.stream()
@@ -76,7 +79,7 @@ public final class HistoryGuard {
           .ifPresent(row -> mismatches.add(new String[] {
               path + "::" + changeSet.getId() + "::" + changeSet.getAuthor(),
               row.filename() + "::" + row.id() + "::" + row.author(),
-              path, DatabaseChangeLog.normalizePath(row.filename())}));
+              path, paths.normalise(row.filename())}));
     }
     if (mismatches.isEmpty()) {
       return null;
@@ -91,9 +94,29 @@ public final class HistoryGuard {
         + remedy(mismatches.get(0)[2], mismatches.get(0)[3], masterFile);
   }
 
-  private static String identity(String id, String author, String path) {
-    String normalised = DatabaseChangeLog.normalizePath(path);
-    return (id + "::" + author + "::" + (normalised == null ? "" : normalised)).toLowerCase(Locale.ROOT);
+  /**
+   * DatabaseChangeLog.normalizePath once per distinct path: a changelog has thousands of changesets in a few dozen
+   * files, and each call looks a Liquibase setting up again.
+   */
+  private static final class PathNormaliser {
+    private final Map<String, String> normalised = new HashMap<>();
+
+    String normalise(String path) {
+      if (path == null) {
+        return null;
+      }
+      String known = normalised.get(path);
+      if (known == null) {
+        known = DatabaseChangeLog.normalizePath(path);
+        normalised.put(path, known);
+      }
+      return known;
+    }
+
+    String identity(String id, String author, String path) {
+      String normalisedPath = normalise(path);
+      return (id + "::" + author + "::" + (normalisedPath == null ? "" : normalisedPath)).toLowerCase(Locale.ROOT);
+    }
   }
 
   /** Which prefix separates the two paths, and the changelogDir/changelogFile that reproduce the history's. */

@@ -41,6 +41,7 @@ import liquibase.ui.LoggerUIService;
 public final class LiquibaseMigration {
   static {
     LiquibaseLogging.route();
+    FrozenLiquibaseConfiguration.install();
   }
 
   private final ChangelogFolder folder;
@@ -202,6 +203,8 @@ public final class LiquibaseMigration {
     values.put("liquibase.analytics.enabled", false);
     // Liquibase's console output would interleave with the JSON a local run prints on stdout.
     values.put(Scope.Attr.ui.name(), new LoggerUIService());
+    // Liquibase logs a few lines per changeset: straight to Log4j, not through java.util.logging and its bridge.
+    values.put(Scope.Attr.logService.name(), LiquibaseLogService.INSTANCE);
     return values;
   }
 

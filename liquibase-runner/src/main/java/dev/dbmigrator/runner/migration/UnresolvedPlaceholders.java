@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import liquibase.change.AbstractSQLChange;
 import liquibase.change.Change;
+import liquibase.change.ColumnConfig;
 import liquibase.change.core.CreateProcedureChange;
 import liquibase.change.core.CreateViewChange;
 import liquibase.changelog.ChangeSet;
@@ -33,6 +34,7 @@ import liquibase.statement.core.CreateViewStatement;
  * from a path (those are read and expanded when the change runs, so they are read here first).
  */
 final class UnresolvedPlaceholders {
+  private static final Set<String> DATE_FIELDS = Set.of("valueDate", "defaultValueDate");
   private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^}$]+)}");
 
   private final Database database;
@@ -86,6 +88,11 @@ final class UnresolvedPlaceholders {
         scan(logic.getNestedPreconditions(), names, seen);
       }
       for (String field : serializable.getSerializableFields()) {
+        if (serializable instanceof ColumnConfig && DATE_FIELDS.contains(field)) {
+          // A java.util.Date, which holds no ${…}: Liquibase keeps a date it cannot parse in valueComputed, which
+          // is read. Reading these through getSerializableFieldValue builds two date formats per column.
+          continue;
+        }
         scan(serializable.getSerializableFieldValue(field), names, seen);
       }
     } else if (!(value instanceof Number || value instanceof Boolean || value instanceof Enum<?>)) {

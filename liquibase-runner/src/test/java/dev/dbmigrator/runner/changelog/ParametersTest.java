@@ -11,6 +11,7 @@ import dev.dbmigrator.runner.migration.LiquibaseMigration;
 import dev.dbmigrator.runner.result.MigrationResult;
 import dev.dbmigrator.runner.result.Reason;
 import dev.dbmigrator.runner.result.Status;
+import dev.dbmigrator.runner.support.DemoChangelog;
 import dev.dbmigrator.runner.support.LocalProcess;
 import dev.dbmigrator.runner.support.RepoPaths;
 import dev.dbmigrator.runner.support.ResultSchema;
@@ -186,6 +187,32 @@ class ParametersTest {
     }
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
+  }
+
+  @Test
+  void aParameterInADateValueIsFoundLikeAnyOther() throws Exception {
+    // Liquibase keeps a date it cannot parse, such as an unresolved ${release_day}, as a computed value.
+    Path changelog = DemoChangelog.withChange("date-parameter", """
+          - changeSet:
+              id: 003-dated-user
+              author: test
+              changes:
+                - insert:
+                    schemaName: demo
+                    tableName: users
+                    columns:
+                      - column: { name: name, value: dated }
+                      - column: { name: email, value: dated@example.com }
+                      - column: { name: created_at, valueDate: "${release_day}" }
+        """);
+    String db = pg.createDatabase();
+
+    MigrationResult result = new RunnerFixture().runner(changelog, pg.secretJson(db)).run(RunnerFixture.updateComplete());
+
+    assertEquals(Reason.INVALID_CHANGELOG, result.reason(), result.message());
+    assertTrue(result.message().contains("${release_day} (first in changes/003-test.yaml::003-dated-user::test)"),
+        result.message());
+    assertEquals(0, result.applied().count());
   }
 
   private List<String> userTables(String db) throws Exception {
