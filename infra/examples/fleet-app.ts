@@ -47,7 +47,8 @@ export class SaasStack extends cdk.Stack {
       deletionProtection: true,
       iamAuthentication: false,
     });
-    cdk.Tags.of(this.cluster.secret!).add(FLEET_TAG.key, FLEET_TAG.value);
+    // `cluster.secret` is the secret's attachment to the cluster: the tag goes on the generated secret itself.
+    cdk.Tags.of(this.cluster.node.findChild('Secret')).add(FLEET_TAG.key, FLEET_TAG.value);
 
     // ---- the fleet migrator: these lines are all a user adds ----
     this.fleet = new DatabaseFleetMigrator(this, 'Fleet', {
