@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -36,7 +37,7 @@ import { resolveWatchedStacks } from '../watched-stacks';
 import { FLEET_DETAIL_TYPES, fleetDefinition } from './fleet-definition';
 import * as allow from './fleet-permissions';
 import { type DatabaseFleetMigratorProps, fleetSettings } from './fleet-props';
-import { fleetFailureAlertMessage, executionEndedAlertMessage } from './fleet-alerts';
+import { executionEndedAlertMessage, fleetFailureAlertMessage } from './fleet-alerts';
 
 export const FLEET_GATE_HANDLER = 'dev.dbmigrator.runner.fleet.FleetGateHandler::handleRequest';
 export const FLEET_TARGET_HANDLER = 'dev.dbmigrator.runner.fleet.FleetTargetHandler::handleRequest';
@@ -274,10 +275,10 @@ export class DatabaseFleetMigrator extends Construct implements ec2.IConnectable
       toleratedFailurePercentage: fleet.toleratedFailurePercentage,
       timeoutSeconds: fleet.fleetTimeout.toSeconds(),
     });
-    const machineLogs = new cdk.aws_logs.LogGroup(this, 'StateMachineLogs', {
+    const machineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
       // The vended-logs prefix keeps the log group's resource policy small (AWS's advice for Step Functions).
       logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
-      retention: cdk.aws_logs.RetentionDays.ONE_MONTH,
+      retention: logs.RetentionDays.ONE_MONTH,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,

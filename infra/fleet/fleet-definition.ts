@@ -146,12 +146,12 @@ function itemProcessor(targetFunctionArn: string): object {
 
 function wave(
   s: FleetDefinitionSettings,
-  wave: 'canary' | 'rest',
+  which: 'canary' | 'rest',
   options: { maxItems?: number; ranBefore: number; maxConcurrency: number; tolerance: object; next: string; onFailure: string },
 ): object {
   return {
     Type: 'Map',
-    Label: wave === 'canary' ? 'Canary' : 'Rest',
+    Label: which === 'canary' ? 'Canary' : 'Rest',
     ItemReader: {
       Resource: 'arn:aws:states:::s3:getObject',
       ReaderConfig: { InputType: 'JSON', ...(options.maxItems !== undefined ? { MaxItems: options.maxItems } : {}) },
@@ -174,29 +174,29 @@ function wave(
       Parameters: {
         Bucket: s.resultsBucket,
         // Step Functions writes below `<Prefix>/<map run id>/`: the summary finds the run by ListMapRuns.
-        Prefix: `${s.resultsPrefix}/${wave}`,
+        Prefix: `${s.resultsPrefix}/${which}`,
       },
     },
-    ResultPath: `$.${wave}`,
+    ResultPath: `$.${which}`,
     Catch: [
-      { ErrorEquals: ['States.ItemReaderFailed'], ResultPath: `$.${wave}Error`, Next: 'ManifestInvalid' },
-      { ErrorEquals: ['States.ALL'], ResultPath: `$.${wave}Error`, Next: options.onFailure },
+      { ErrorEquals: ['States.ItemReaderFailed'], ResultPath: `$.${which}Error`, Next: 'ManifestInvalid' },
+      { ErrorEquals: ['States.ALL'], ResultPath: `$.${which}Error`, Next: options.onFailure },
     ],
     Next: options.next,
   };
 }
 
 /** The map run's item counts, read back: the verdict also checks the count tolerance itself. */
-function describeMapRun(wave: 'canary' | 'rest', next: string): object {
+function describeMapRun(which: 'canary' | 'rest', next: string): object {
   return {
     Type: 'Task',
     Resource: 'arn:aws:states:::aws-sdk:sfn:describeMapRun',
-    Parameters: { 'MapRunArn.$': `$.${wave}.MapRunArn` },
+    Parameters: { 'MapRunArn.$': `$.${which}.MapRunArn` },
     ResultSelector: {
       'notMigrated.$': 'States.MathAdd(States.MathAdd($.ItemCounts.Failed, $.ItemCounts.TimedOut), $.ItemCounts.Aborted)',
       'total.$': '$.ItemCounts.Total',
     },
-    ResultPath: `$.${wave}Run`,
+    ResultPath: `$.${which}Run`,
     Retry: [{ ErrorEquals: ['Sfn.SfnException', 'States.TaskFailed'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 }],
     Next: next,
   };
