@@ -18,7 +18,8 @@
  *   produces) next to moto's manifest.json, and run the real summary code on moto's S3 and ListMapRuns with
  *   the Summarize input moto produced. The Summarize Lambda itself is answered by a queued stand-in, which
  *   the tests follow into the SSM parameter and the completion event.
- * - Its parser rejects an integer ToleratedFailurePercentage (the form CDK and this construct write).
+ * - Its parser rejects an integer ToleratedFailurePercentage (the form CDK and this construct write), and it
+ *   cannot evaluate JSONata: the definition is written in JSONPath with intrinsic functions.
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
@@ -227,6 +228,14 @@ describe('moto itself (the facts the cases above rely on or work around)', () =>
     expect(JSON.parse(await object.Body!.transformToString()).ResultFiles).toEqual({ FAILED: [], PENDING: [], SUCCEEDED: [] });
     // Only the FAILED_0.json files the tests above wrote themselves.
     expect(keys.filter((k) => !k.endsWith('/manifest.json')).every((k) => k.endsWith('/FAILED_0.json'))).toBe(true);
+  });
+
+  test('it cannot evaluate JSONata (its evaluator is a stub), which is why the definition is JSONPath', async () => {
+    const definition = { QueryLanguage: 'JSONata', StartAt: 'Add', States: { Add: { Type: 'Pass', Output: '{% 1 + 1 %}', End: true } } };
+    const r = await runExecution(moto, world.roleArn, 'jsonata-probe', definition, {});
+    expect(r.status).toBe('FAILED');
+    // The JSONata evaluator moto ships is never set: calling it fails on None.
+    expect([r.error, r.cause]).toEqual(['States.Runtime', expect.stringContaining("'NoneType' object is not callable")]);
   });
 
   test('its parser rejects the integer ToleratedFailurePercentage the construct writes', async () => {

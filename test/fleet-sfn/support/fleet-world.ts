@@ -92,6 +92,8 @@ export async function writeManifest(moto: MotoSfn, ids: string[]): Promise<void>
 
 export interface FleetRun {
   readonly status: string;
+  readonly error?: string;
+  readonly cause?: string;
   readonly output: any;
   readonly history: HistoryEvent[];
   /** The Summarize task's payload: the verdict the definition decided, and the state it had. */
@@ -125,6 +127,8 @@ export async function runExecution(moto: MotoSfn, roleArn: string, name: string,
   const enteredStates = history.flatMap((e) => (e.type?.endsWith('StateEntered') ? [e.stateEnteredEventDetails!.name!] : []));
   return {
     status: description.status!,
+    error: description.error,
+    cause: description.cause,
     output: description.output ? JSON.parse(description.output) : undefined,
     history,
     summaryInput: summary?.Payload,
