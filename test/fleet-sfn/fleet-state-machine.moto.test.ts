@@ -16,14 +16,18 @@
  *   child execution: the per-target failures cannot come out of moto. Those cases write the FAILED_0.json the
  *   ResultWriter would have written (the records AWS documents, with the Cause the item's Fail state
  *   produces) next to moto's manifest.json, and run the real summary code on moto's S3 and ListMapRuns with
- *   the Summarize input moto produced. The Summarize Lambda itself is answered by a queued stand-in, which
- *   the tests follow into the SSM parameter and the completion event.
+ *   the Summarize input moto produced, both in-process and as the package's esbuild bundle in a fresh Node.js
+ *   process. The Summarize Lambda itself is answered by a queued stand-in, which the tests follow into the SSM
+ *   parameter and the completion event.
  * - Its parser rejects an integer ToleratedFailurePercentage (the form CDK and this construct write), and it
  *   cannot evaluate JSONata: the definition is written in JSONPath with intrinsic functions.
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { join } from 'node:path';
 import { summarizeFleet } from '../../handlers/lib/fleet/fleet-summary';
+import { FLEET_SUMMARY_HANDLER_DIR } from '../../infra/package-assets';
+import { invokeNodeHandler } from '../runtime/support/node-invoke';
 import { expectValidSummary } from '../handlers/fleet/summary-fixtures';
 import { synthFleet } from '../infra/fleet/support';
 import {
@@ -157,6 +161,32 @@ describe('the synthesized fleet state machine on moto', () => {
     expect(summary.counts).toEqual({ total: 50, succeeded: 47, failed: 3, skipped: 0, planned: 0, notStarted: 0 });
     expect(summary.failures).toEqual(ids.map((id) => ({ id, status: 'FAILED', reason: 'CHANGESET_FAILED', message: broken.message })));
     expect(summary.results!.key).toBe(`fleet-results/tenants/rest/${r.mapRuns.Rest.arn.split(':').pop()}/manifest.json`);
+
+    // The package's esbuild bundle of the summary step, loaded in a fresh Node.js process as the nodejs22.x runtime
+    // would, with the function's environment and the AWS APIs on moto: the same summary, through the real SDK.
+    const s = synthFleet({ canarySize: CANARY });
+    const fn = s.template.toJSON().Resources[s.id(s.fleet.summaryFunction)].Properties;
+    expect(fn.Handler).toBe('index.handler');
+    const invoked = await invokeNodeHandler(
+      {
+        file: join(FLEET_SUMMARY_HANDLER_DIR, 'index.js'),
+        exportName: 'handler',
+        fn: { logicalId: 'FleetSummary', runtime: fn.Runtime, handler: fn.Handler, environment: {}, memorySize: fn.MemorySize, timeoutSeconds: fn.Timeout, codeDir: FLEET_SUMMARY_HANDLER_DIR, layerDirs: [] },
+      },
+      {
+        FLEET_MANIFEST_BUCKET: CONFIG.manifestBucket,
+        FLEET_MANIFEST_KEY: fn.Environment.Variables.FLEET_MANIFEST_KEY,
+        FLEET_RESULTS_BUCKET: RESULTS_BUCKET,
+        FLEET_RESULTS_PREFIX: fn.Environment.Variables.FLEET_RESULTS_PREFIX,
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: moto.endpoint,
+      },
+      r.summaryInput,
+    );
+    expect(invoked.ok).toBe(true);
+    const bundled = (invoked as { result: any }).result;
+    expectValidSummary(bundled);
+    expect({ ...bundled, finishedAt: summary.finishedAt }).toEqual(summary);
   });
 
   test('the same 3 within a tolerance of 3: the fleet SUCCEEDED, with the failures listed (REWRITE 2)', async () => {
