@@ -104,7 +104,12 @@ export interface DatabaseFleetMigratorProps extends RunnerSettingsProps {
   readonly alarmTopic?: sns.ITopic;
   /** @default 'db-migrator' */
   readonly eventBusName?: string;
-  /** An existing custom bus to use (`eventBusName` is then ignored). @default - a new bus named `eventBusName` */
+  /**
+   * An existing custom bus to use (`eventBusName` is then ignored). Beside a `DatabaseMigrator` in the same
+   * account and region, pass its `eventBus`: two buses cannot share the default name.
+   *
+   * @default - a new bus named `eventBusName`
+   */
   readonly eventBus?: events.IEventBus;
   /**
    * The longest one fleet run may take; Step Functions then stops it (TIMED_OUT, alerted).
