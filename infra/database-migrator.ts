@@ -1,24 +1,37 @@
 import * as cdk from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { failureAlertMessage, MigrationAlerts } from './migration-alerts';
+import { failureAlertMessage } from './migration-alerts';
 import * as check from './migrator-validation';
 import { acknowledge, nagResourceText } from './nag';
-import { changelogCode, replayHandlerCode, RUNNER_CHANGELOG_DIR, runnerLayerCode } from './runner-code';
+import { changelogCode, replayHandlerCode } from './runner-code';
+import {
+  acknowledgeJavaRuntime,
+  acknowledgeNodeRuntime,
+  alertAlarm,
+  alertTopic,
+  auditLogGroup,
+  deadLetterQueue,
+  defaultRunnerSubnets,
+  describeWatchedStacks,
+  migratorBus,
+  putEvents,
+  runnerLayer,
+  triggeredRulesMetric,
+  vpcRunnerRole,
+} from './shared/migrator-plumbing';
+import { runnerSettings, type RunnerSettingsProps } from './shared/runner-settings';
 import { resolveWatchedStacks, type WatchedStack } from './watched-stacks';
 
 export const DEFAULT_EVENT_BUS_NAME = 'db-migrator';
@@ -31,26 +44,8 @@ export const FAILED_DETAIL_TYPE = 'Database Migration Failed';
 export const TRIGGER_STATUSES = ['CREATE_COMPLETE', 'UPDATE_COMPLETE'];
 
 export const RUNNER_HANDLER = 'dev.dbmigrator.runner.LambdaHandler::handleRequest';
-/** Lambda's limit of layers per function; the runner's own layer takes one. */
-const MAX_LAYERS = 5;
 
-export interface DatabaseMigratorProps {
-  /** The VPC of the database. */
-  readonly vpc: ec2.IVpc;
-  /**
-   * Where the runner's network interfaces go. They need a route to the database and to the Secrets Manager,
-   * SSM, EventBridge and CloudFormation APIs (a NAT gateway or interface endpoints).
-   *
-   * @default - the VPC's private subnets with egress if it has any (the APIs are reachable through NAT),
-   * otherwise its isolated subnets (which then need the interface endpoints)
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /**
-   * The runner's security groups. The database must accept PostgreSQL from them.
-   *
-   * @default - a new group that allows all outbound traffic; allow it on the database through `connections`
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
+export interface DatabaseMigratorProps extends RunnerSettingsProps {
   /**
    * The Aurora cluster to migrate. The runner takes its credentials secret (unless `databaseSecret` is given) and
    * its endpoint, and the cluster's security groups admit the runner on the cluster's port.
@@ -68,40 +63,6 @@ export interface DatabaseMigratorProps {
   readonly databaseSecret?: secretsmanager.ISecret;
   /** The database the changelog migrates. */
   readonly databaseName: string;
-  /**
-   * Your changelog: a folder holding `db.changelog-master.yaml` and the files it includes (a relative path is
-   * taken from where `cdk` runs). The folder is the runner function's whole code, at /var/task: a changelog
-   * edit deploys kilobytes, while the runner's jars stay in their layer.
-   */
-  readonly changelogDir: string;
-  /**
-   * The master changelog's path inside `changelogDir`, in any format Liquibase reads (XML, YAML, JSON, formatted
-   * SQL). Liquibase records every changeset under its path relative to `changelogDir`, so choose the two to
-   * reproduce the paths a database was migrated with before: for Spring Boot's layout, `changelogDir:
-   * 'src/main/resources'` and `changelogFile: 'db/changelog/db.changelog-master.yaml'`. A history recorded
-   * under other paths is refused (HISTORY_MISMATCH), never re-applied.
-   *
-   * @default 'db.changelog-master.yaml'
-   */
-  readonly changelogFile?: string;
-  /**
-   * Values for the changelog's `${name}` parameters (names may contain dots). Only these and the changelog's own
-   * `property` entries resolve `${…}`: environment variables and system properties never do. They reach the
-   * runner as one JSON environment variable (`CHANGELOG_PARAMETERS`), visible in the template and the
-   * function's configuration: never put a secret here. A changeset that still holds an unresolved `${…}` fails
-   * the run before anything is applied.
-   *
-   * @default - none
-   */
-  readonly changelogParameters?: Record<string, string>;
-  /**
-   * More layers for the runner, beside its own: jars under `java/lib/` in a layer (Liquibase extensions, custom
-   * change classes, another JDBC driver) join the runner's classpath, since the java21 runtime puts
-   * `/opt/java/lib/*.jar` on it. At most four (Lambda allows five layers, and the runner's is one).
-   *
-   * @default - none
-   */
-  readonly extraLayers?: lambda.ILayerVersion[];
   /**
    * The stacks whose CREATE_COMPLETE or UPDATE_COMPLETE runs the migration: a `cdk.Stack` of the same app is
    * watched by its exact stack id, a string names a stack outside the app. Keep the migrator's own stack in the
@@ -121,80 +82,11 @@ export interface DatabaseMigratorProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Liquibase contexts, comma-separated (env `CHANGELOG_CONTEXTS`), set before the changelog is parsed, so
-   * context-bound properties and includes resolve as the stock CLI's `--contexts` resolves them.
-   *
-   * @default - none
-   */
-  readonly contexts?: string;
-  /** A Liquibase label expression (env `CHANGELOG_LABELS`). @default - none */
-  readonly labels?: string;
-  /**
-   * Whether a run with nothing to do may answer from the fingerprint the last verified run recorded in the
-   * database (table `db_migrator_fingerprint`), without starting Liquibase. Any doubt takes the full Liquibase
-   * path anyway; `false` (env `FAST_PATH=false`) always takes it, and records no fingerprint.
-   *
-   * @default true
-   */
-  readonly fastPath?: boolean;
-  /**
-   * How long a run waits for the database's advisory lock before it gives up with SKIPPED/LOCK_TIMEOUT
-   * (env `LOCK_WAIT_BUDGET_SECONDS`).
-   *
-   * @default - the runner's own default
-   */
-  readonly lockWaitBudget?: cdk.Duration;
-  /**
-   * The `lock_timeout` of every transactional changeset (env `LOCK_TIMEOUT_SECONDS`). A changeset that waits
-   * longer for a lock is rolled back whole and the update is retried with backoff within `lockRetryBudget`, so a
-   * blocked `ALTER TABLE` never queues the application's queries behind it for longer than this. Changesets with
-   * `runInTransaction: false` (such as `CREATE INDEX CONCURRENTLY`) run without it and are never retried.
-   * `Duration.seconds(0)` turns it off: a changeset then waits for its locks as long as it takes.
-   *
-   * @default Duration.seconds(5)
-   */
-  readonly lockTimeout?: cdk.Duration;
-  /**
-   * The `statement_timeout` of every transactional changeset (env `STATEMENT_TIMEOUT_SECONDS`). A changeset that
-   * runs longer fails and is rolled back; it is not retried.
-   *
-   * @default - none: data migrations may be long
-   */
-  readonly statementTimeout?: cdk.Duration;
-  /**
-   * How long a run keeps retrying after a changeset timed out on a lock, counted from the first lock timeout
-   * (env `LOCK_RETRY_BUDGET_SECONDS`); always inside `timeout`. When it runs out the run ends FAILED with
-   * `LOCK_CONTENDED`, naming the session that held the lock. `Duration.seconds(0)` never retries.
-   *
-   * @default Duration.minutes(2)
-   */
-  readonly lockRetryBudget?: cdk.Duration;
-  /**
-   * How long a run keeps retrying its connection while Aurora resumes from 0 ACU (env `CONNECT_BUDGET_SECONDS`).
-   * Must be shorter than `timeout`.
-   *
-   * @default - the runner's own default
-   */
-  readonly connectBudget?: cdk.Duration;
-  /**
    * SnapStart on published versions. The rules then invoke an alias (`live`) of the current version.
    *
    * @default false - measure before turning it on (see DESIGN.md)
    */
   readonly snapStart?: boolean;
-  /**
-   * Nothing waits on the runner (EventBridge invokes it asynchronously), so the budget is generous: a large
-   * migration must not be cut off halfway, and the runner also waits out Aurora's resume from 0 ACU.
-   *
-   * @default Duration.minutes(15), Lambda's maximum
-   */
-  readonly timeout?: cdk.Duration;
-  /**
-   * Lambda's CPU share grows with memory, and JVM start-up and Liquibase's changelog parsing are CPU-bound.
-   *
-   * @default 1024
-   */
-  readonly memorySize?: number;
   /**
    * Reserved concurrency for the runner. Runs are already serialised by a database advisory lock, so this only
    * caps the number of waiting runners.
@@ -273,13 +165,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     super(scope, id);
     const stack = cdk.Stack.of(this);
 
-    const changelogFile = check.checkChangelogFile(this, props.changelogFile);
-    const changelogDir = check.checkChangelogDir(this, props.changelogDir, changelogFile);
-    check.checkChangelogParameters(this, props.changelogParameters);
-    const extraLayers = props.extraLayers ?? [];
-    if (extraLayers.length > MAX_LAYERS - 1) {
-      throw check.validationError(this, `extraLayers holds ${extraLayers.length} layers; Lambda allows ${MAX_LAYERS} per function, and the runner's own is one`);
-    }
+    const settings = runnerSettings(this, props);
     check.checkDatabaseName(this, props.databaseName);
     const eventBusName = props.eventBusName ?? DEFAULT_EVENT_BUS_NAME;
     if (!props.eventBus) check.checkEventBusName(this, eventBusName);
@@ -290,9 +176,6 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     check.checkParameterName(this, this.resultParameterName);
     check.checkEmails(this, props.alertEmails ?? []);
     check.checkReservedConcurrency(this, props.reservedConcurrency);
-    const timeout = props.timeout ?? cdk.Duration.minutes(15);
-    check.checkBudgets(this, timeout, props.connectBudget, props.lockWaitBudget);
-    check.checkLockTimeouts(this, timeout, props);
     const databaseSecret = props.databaseSecret ?? clusterSecret(props.cluster);
     if (!databaseSecret) {
       throw check.validationError(
@@ -303,7 +186,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       );
     }
     const watched = resolveWatchedStacks(this, props.watchedStacks ?? [stack]);
-    const vpcSubnets = props.vpcSubnets ?? this.defaultSubnets(props.vpc);
+    const vpcSubnets = props.vpcSubnets ?? defaultRunnerSubnets(this, props.vpc);
 
     this.resultParameterArn = stack.formatArn({
       service: 'ssm',
@@ -314,56 +197,17 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
     const watchedList = cdk.Fn.join(',', watched.map((w) => w.listEntry));
     const watchedArns = watched.map((w) => w.stackArn);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: cdk.Duration.days(14),
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue IS the dead-letter queue (runner on-failure destination and rule targets DLQ); a DLQ of a DLQ would only hide messages further',
-    );
-
-    if (props.eventBus) {
-      this.eventBus = props.eventBus;
-    } else {
-      const bus = new events.EventBus(this, 'EventBus', { eventBusName });
-      // Only principals of this account may put events (replay requests, completion events) on the bus.
-      bus.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'DenyPutEventsFromOtherAccounts',
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['events:PutEvents'],
-          resources: [bus.eventBusArn],
-          conditions: { StringNotEquals: { 'aws:PrincipalAccount': stack.account } },
-        }),
-      );
-      this.eventBus = bus;
-    }
-
-    if (props.alarmTopic) {
-      this.alertTopic = props.alarmTopic;
-      for (const email of props.alertEmails ?? []) {
-        this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
-      }
-    } else {
-      const alerts = new MigrationAlerts(this, 'Alerts', { emails: props.alertEmails });
-      this.alertTopic = alerts.topic;
-      this.alertKey = alerts.key;
-    }
+    this.deadLetterQueue = deadLetterQueue(this);
+    this.eventBus = migratorBus(this, eventBusName, props.eventBus);
+    const alerts = alertTopic(this, props);
+    this.alertTopic = alerts.topic;
+    this.alertKey = alerts.key;
 
     // Explicit roles: only the managed policy AWS requires for ENIs, no AWSLambdaBasicExecutionRole (logs on *).
-    const runnerRole = new iam.Role(this, 'RunnerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'db-migrator runner: the database secret, the result parameter, the bus, the watched stacks',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
-    });
-    acknowledge(
-      runnerRole,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      'A Lambda function in a VPC needs ec2:CreateNetworkInterface/DescribeNetworkInterfaces/DeleteNetworkInterface, which do not support resource-level permissions; the AWS-managed policy is the documented way to grant them (it also carries the log permissions)',
+    const runnerRole = vpcRunnerRole(
+      this,
+      'RunnerRole',
+      'db-migrator runner: the database secret, the result parameter, the bus, the watched stacks',
     );
 
     const environment: Record<string, string> = {
@@ -373,30 +217,15 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       EVENT_BUS_NAME: this.eventBus.eventBusName,
       EVENT_SOURCE: eventSource,
       WATCHED_STACKS: watchedList,
-      CHANGELOG_DIR: RUNNER_CHANGELOG_DIR,
+      ...settings.environment,
       POWERTOOLS_SERVICE_NAME: 'db-migrator',
     };
     if (props.cluster) {
       environment.DB_HOST = props.cluster.clusterEndpoint.hostname;
       environment.DB_PORT = cdk.Tokenization.stringifyNumber(props.cluster.clusterEndpoint.port);
     }
-    if (changelogFile !== check.CHANGELOG_MASTER_FILE) environment.CHANGELOG_FILE = changelogFile;
-    if (props.contexts !== undefined) environment.CHANGELOG_CONTEXTS = props.contexts;
-    if (props.labels !== undefined) environment.CHANGELOG_LABELS = props.labels;
-    if (props.fastPath === false) environment.FAST_PATH = 'false';
-    if (props.changelogParameters && Object.keys(props.changelogParameters).length > 0) {
-      environment.CHANGELOG_PARAMETERS = JSON.stringify(props.changelogParameters);
-    }
-    if (props.lockWaitBudget) environment.LOCK_WAIT_BUDGET_SECONDS = String(props.lockWaitBudget.toSeconds());
-    if (props.connectBudget) environment.CONNECT_BUDGET_SECONDS = String(props.connectBudget.toSeconds());
-    Object.assign(environment, check.lockTimeoutEnvironment(props));
 
-    this.runnerLayer = new lambda.LayerVersion(this, 'RunnerLayer', {
-      description: 'db-migrator runner: Liquibase, the PostgreSQL driver and the runner (java/lib/*.jar)',
-      code: runnerLayerCode(),
-      compatibleRuntimes: [lambda.Runtime.JAVA_21],
-      compatibleArchitectures: [lambda.Architecture.ARM_64, lambda.Architecture.X86_64],
-    });
+    this.runnerLayer = runnerLayer(this);
 
     const onFailure = new destinations.SqsDestination(this.deadLetterQueue);
     this.function = new lambda.Function(this, 'Runner', {
@@ -405,16 +234,16 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       // The jars are portable, and Graviton costs less per GB-second.
       architecture: lambda.Architecture.ARM_64,
       handler: RUNNER_HANDLER,
-      code: changelogCode(changelogDir),
-      layers: [this.runnerLayer, ...extraLayers],
+      code: changelogCode(settings.changelogDir),
+      layers: [this.runnerLayer, ...settings.extraLayers],
       role: runnerRole,
-      memorySize: props.memorySize ?? 1024,
-      timeout,
+      memorySize: settings.memorySize,
+      timeout: settings.timeout,
       vpc: props.vpc,
       vpcSubnets,
       securityGroups: props.securityGroups,
       environment,
-      logGroup: this.logGroup('RunnerLogs'),
+      logGroup: auditLogGroup(this, 'RunnerLogs'),
       loggingFormat: lambda.LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrency,
       snapStart: props.snapStart ? lambda.SnapStartConf.ON_PUBLISHED_VERSIONS : undefined,
@@ -422,11 +251,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       onFailure,
       retryAttempts: 2,
     });
-    acknowledge(
-      this.function,
-      'AwsSolutions-L1',
-      'java21 is pinned on purpose: the runner is built as Java 17 bytecode for the java21 runtime (DESIGN.md); moving to a newer Java runtime is a deliberate, tested change, not drift',
-    );
+    acknowledgeJavaRuntime(this.function);
     this.connections = this.function.connections;
     if (props.cluster) props.cluster.connections.allowDefaultPortFrom(this, 'db-migrator runner');
 
@@ -456,7 +281,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'db-migrator replay: describe the watched stacks, put the request on the bus, write its logs',
     });
-    const replayLogs = this.logGroup('ReplayLogs');
+    const replayLogs = auditLogGroup(this, 'ReplayLogs');
     replayLogs.grantWrite(replayRole);
     this.replayFunction = new lambda.Function(this, 'Replay', {
       description: 'Checks a replay request against the watched stacks and puts it on the migrator bus',
@@ -475,11 +300,7 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       logGroup: replayLogs,
       loggingFormat: lambda.LoggingFormat.JSON,
     });
-    acknowledge(
-      this.replayFunction,
-      'AwsSolutions-L1',
-      'nodejs22.x is pinned on purpose: the handler is bundled for and tested on node22 (DESIGN.md); moving runtimes is a tested change, not a drift',
-    );
+    acknowledgeNodeRuntime(this.replayFunction);
     replayRole.addToPrincipalPolicy(putEvents(this.eventBus, REPLAY_SOURCE));
     replayRole.addToPrincipalPolicy(describeWatchedStacks(watchedArns));
 
@@ -536,49 +357,30 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       targets: [new targets.SnsTopic(this.alertTopic, { message: failureAlertMessage(), ...targetOptions })],
     });
 
-    const alarmAction = new cloudwatchActions.SnsAction(this.alertTopic);
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'A db-migrator run crashed or an event could not be delivered; see the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+    this.deadLetterAlarm = alertAlarm(
+      this,
+      'DeadLetterAlarm',
+      'A db-migrator run crashed or an event could not be delivered; see the dead-letter queue',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: cdk.Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.deadLetterAlarm.addAlarmAction(alarmAction);
-
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'RunnerErrorsAlarm', {
-      alarmDescription: 'The db-migrator runner itself failed (crash, timeout or unhandled error); see its logs',
-      metric: this.function.metricErrors({ period: cdk.Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.errorsAlarm.addAlarmAction(alarmAction);
-
-    // A rule on a custom bus reports its metrics under both EventBusName and RuleName; its Ref is "bus|rule".
-    this.failedMigrationsAlarm = new cloudwatch.Alarm(this, 'FailedMigrationsAlarm', {
-      alarmDescription: 'A database migration failed (a Database Migration Failed event); see the result parameter',
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/Events',
-        metricName: 'TriggeredRules',
-        dimensionsMap: {
-          EventBusName: this.eventBus.eventBusName,
-          RuleName: cdk.Fn.select(1, cdk.Fn.split('|', this.failureRule.ruleName)),
-        },
-        period: cdk.Duration.minutes(5),
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.failedMigrationsAlarm.addAlarmAction(alarmAction);
+      this.alertTopic,
+    );
+    this.errorsAlarm = alertAlarm(
+      this,
+      'RunnerErrorsAlarm',
+      'The db-migrator runner itself failed (crash, timeout or unhandled error); see its logs',
+      this.function.metricErrors({ period: cdk.Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      this.alertTopic,
+    );
+    this.failedMigrationsAlarm = alertAlarm(
+      this,
+      'FailedMigrationsAlarm',
+      'A database migration failed (a Database Migration Failed event); see the result parameter',
+      triggeredRulesMetric(this.eventBus, this.failureRule),
+      this.alertTopic,
+    );
   }
 
   /**
@@ -612,34 +414,10 @@ export class DatabaseMigrator extends Construct implements ec2.IConnectable {
       resourceArns: [this.resultParameterArn],
     });
   }
-
-  private defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-    if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    throw check.validationError(this, 'the VPC has no private subnets for the runner; pass vpcSubnets');
-  }
-
-  private logGroup(id: string): logs.LogGroup {
-    // Kept after the stack is deleted: the logs are the audit trail of schema changes.
-    return new logs.LogGroup(this, id, { retention: logs.RetentionDays.ONE_MONTH });
-  }
-}
-
-/** PutEvents on the one bus, and only with the one `source` the caller publishes under (no forged events). */
-function putEvents(bus: events.IEventBus, source: string): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    actions: ['events:PutEvents'],
-    resources: [bus.eventBusArn],
-    conditions: { StringEquals: { 'events:source': source } },
-  });
 }
 
 /** The credentials secret of a cluster this construct can see (`DatabaseCluster`, `DatabaseClusterFromSnapshot`). */
 function clusterSecret(cluster: rds.IDatabaseCluster | undefined): secretsmanager.ISecret | undefined {
   if (!cluster || !('secret' in cluster)) return undefined;
   return (cluster as { secret?: secretsmanager.ISecret }).secret;
-}
-
-function describeWatchedStacks(stackArns: string[]): iam.PolicyStatement {
-  return new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: stackArns });
 }

@@ -16,6 +16,9 @@ export const RUNNER_LIB_DIR = join(RUNNER_LAYER_DIR, 'java', 'lib');
 /** The replay handler: one esbuild bundle, `index.js`, exporting `handler`. */
 export const REPLAY_HANDLER_DIR = join(PACKAGE_ROOT, 'dist', 'replay-handler');
 
+/** The fleet's Summarize step: one esbuild bundle, `index.js`, exporting `handler`. */
+export const FLEET_SUMMARY_HANDLER_DIR = join(PACKAGE_ROOT, 'dist', 'fleet-summary-handler');
+
 /** In a clone only: the runner's Maven project, which the build turns into the layer's jars. */
 export const RUNNER_SOURCE_DIR = join(PACKAGE_ROOT, 'liquibase-runner');
 

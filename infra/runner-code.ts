@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { REPLAY_HANDLER_DIR, RUNNER_LAYER_DIR } from './package-assets';
+import { FLEET_SUMMARY_HANDLER_DIR, REPLAY_HANDLER_DIR, RUNNER_LAYER_DIR } from './package-assets';
 
 /**
  * The Lambda code of the migrator, all prebuilt by the package's build, so that synth needs Node alone (no Java,
@@ -37,6 +37,16 @@ export function replayHandlerCode(handlerDir: string = REPLAY_HANDLER_DIR): lamb
   if (!fs.existsSync(path.join(handlerDir, 'index.js'))) {
     throw new Error(
       `the prebuilt replay handler is missing: no index.js in ${handlerDir}. Reinstall the package; in a clone of the project, run \`npm run build\``,
+    );
+  }
+  return lambda.Code.fromAsset(handlerDir);
+}
+
+/** The fleet summary function's code: one bundled file, `index.js`, exporting `handler`. */
+export function fleetSummaryHandlerCode(handlerDir: string = FLEET_SUMMARY_HANDLER_DIR): lambda.Code {
+  if (!fs.existsSync(path.join(handlerDir, 'index.js'))) {
+    throw new Error(
+      `the prebuilt fleet summary handler is missing: no index.js in ${handlerDir}. Reinstall the package; in a clone of the project, run \`npm run build\``,
     );
   }
   return lambda.Code.fromAsset(handlerDir);

@@ -3,6 +3,7 @@
  *
  *   dist/infra, dist/cli ...   the construct and the operator CLI, compiled to JavaScript with declarations
  *   dist/replay-handler/       the replay handler, one esbuild bundle
+ *   dist/fleet-summary-handler/ the fleet's summary step, one esbuild bundle
  *   dist/runner-layer/java/lib the runner's jars, built by Maven (only when its sources changed)
  *   THIRD-PARTY.txt            the bundled jars and npm packages with their licences
  *
@@ -14,7 +15,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runnerJarsOutdated } from '../cli/local/runner-jars';
 import { PACKAGE_ROOT } from '../infra/package-assets';
-import { buildReplayBundle } from './build/replay-bundle';
+import { buildFleetSummaryBundle, buildReplayBundle } from './build/replay-bundle';
 import { buildRunnerLayer, layerLicences } from './build/runner-layer';
 import { writeThirdParty } from './build/third-party';
 
@@ -35,7 +36,8 @@ async function main(argv: string[]): Promise<void> {
     });
   }
   const bundled = await buildReplayBundle(log);
-  writeThirdParty(jars, bundled);
+  const summaryBundled = await buildFleetSummaryBundle(log);
+  writeThirdParty(jars, bundled, summaryBundled);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

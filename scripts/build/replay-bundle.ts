@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { PACKAGE_ROOT, REPLAY_HANDLER_DIR } from '../../infra/package-assets';
+import { FLEET_SUMMARY_HANDLER_DIR, PACKAGE_ROOT, REPLAY_HANDLER_DIR } from '../../infra/package-assets';
 
 export interface BundledPackage {
   readonly name: string;
@@ -15,9 +15,18 @@ export interface BundledPackage {
  * Not minified, so that a stack trace in the function's log reads as the source does.
  */
 export async function buildReplayBundle(log: (line: string) => void): Promise<BundledPackage[]> {
-  const outfile = join(REPLAY_HANDLER_DIR, 'index.js');
+  return buildHandlerBundle('replay handler', join(PACKAGE_ROOT, 'handlers', 'replay.ts'), REPLAY_HANDLER_DIR, log);
+}
+
+/** The fleet's Summarize step, bundled the same way into `dist/fleet-summary-handler/index.js`. */
+export async function buildFleetSummaryBundle(log: (line: string) => void): Promise<BundledPackage[]> {
+  return buildHandlerBundle('fleet summary handler', join(PACKAGE_ROOT, 'handlers', 'fleet-summary.ts'), FLEET_SUMMARY_HANDLER_DIR, log);
+}
+
+async function buildHandlerBundle(what: string, entry: string, dir: string, log: (line: string) => void): Promise<BundledPackage[]> {
+  const outfile = join(dir, 'index.js');
   const result = await build({
-    entryPoints: [join(PACKAGE_ROOT, 'handlers', 'replay.ts')],
+    entryPoints: [entry],
     outfile,
     write: false,
     bundle: true,
@@ -31,16 +40,16 @@ export async function buildReplayBundle(log: (line: string) => void): Promise<Bu
   const [bundle] = result.outputFiles;
   // Replaced in one rename, and only when it changed: a synth running meanwhile (the test suite) never reads a
   // half-written bundle, and the folder holds index.js alone, the asset's whole content.
-  mkdirSync(REPLAY_HANDLER_DIR, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   if (!existsSync(outfile) || !readFileSync(outfile).equals(Buffer.from(bundle.contents))) {
     writeFileSync(`${outfile}.tmp`, bundle.contents);
     renameSync(`${outfile}.tmp`, outfile);
   }
-  for (const name of readdirSync(REPLAY_HANDLER_DIR)) {
-    if (name !== 'index.js') rmSync(join(REPLAY_HANDLER_DIR, name), { recursive: true, force: true });
+  for (const name of readdirSync(dir)) {
+    if (name !== 'index.js') rmSync(join(dir, name), { recursive: true, force: true });
   }
   const packages = bundledPackages(Object.keys(result.metafile.inputs));
-  log(`replay handler: ${outfile} (${packages.length} npm packages bundled)`);
+  log(`${what}: ${outfile} (${packages.length} npm packages bundled)`);
   return packages;
 }
 

@@ -7,7 +7,11 @@ import type { JarLicence } from './runner-layer';
 export const THIRD_PARTY_FILE = join(PACKAGE_ROOT, 'THIRD-PARTY.txt');
 
 /** Written by the build from Maven's and esbuild's own records, never by hand. */
-export function writeThirdParty(jars: readonly JarLicence[], bundled: readonly BundledPackage[]): void {
+export function writeThirdParty(
+  jars: readonly JarLicence[],
+  bundled: readonly BundledPackage[],
+  summaryBundled: readonly BundledPackage[] = [],
+): void {
   const lines = [
     'Third-party software shipped in this package',
     '',
@@ -22,6 +26,10 @@ export function writeThirdParty(jars: readonly JarLicence[], bundled: readonly B
     `The replay handler's bundle, dist/replay-handler/index.js (${bundled.length} npm packages):`,
     '',
     ...bundled.map((p) => `  ${p.name}@${p.version}  licence: ${p.licence}`),
+    '',
+    `The fleet summary handler's bundle, dist/fleet-summary-handler/index.js (${summaryBundled.length} npm packages):`,
+    '',
+    ...summaryBundled.map((p) => `  ${p.name}@${p.version}  licence: ${p.licence}`),
     '',
   ];
   writeFileSync(THIRD_PARTY_FILE, lines.join('\n'));

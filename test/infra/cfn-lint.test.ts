@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { buildApp } from '../../infra/build-app';
+import { SaasStack } from '../../infra/examples/fleet-app';
 import { ENV, testContext } from './synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -44,6 +45,8 @@ describe('cfn-lint on every synthesized template', () => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-migrator-cfnlint-'));
     const app = new cdk.App({ outdir, context: testContext({ watchedStacks: 'legacy-app', alertEmails: 'ops@example.com' }) });
     buildApp(app, { env: ENV });
+    // The fleet example: its state machine, buckets and rules go through the same linter.
+    new SaasStack(app, 'Saas', { env: ENV });
     const assembly = app.synth();
     templates = assembly.stacks.map((s) => path.join(outdir, s.templateFile));
   }, 600_000);
@@ -52,11 +55,12 @@ describe('cfn-lint on every synthesized template', () => {
     if (outdir) fs.rmSync(outdir, { recursive: true, force: true });
   });
 
-  test('there are three templates', () => {
+  test('there are four templates: the demo app\'s three and the fleet example', () => {
     expect(templates.map((t) => path.basename(t)).sort()).toEqual([
       'DbMigrator.template.json',
       'DbMigratorDatabase.template.json',
       'DbMigratorNetwork.template.json',
+      'Saas.template.json',
     ]);
   });
 
