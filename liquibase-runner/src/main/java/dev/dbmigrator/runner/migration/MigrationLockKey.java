@@ -9,18 +9,21 @@ import java.security.NoSuchAlgorithmException;
  * schema one constant serves every database. Tenants sharing a database each migrate their own schema, with their
  * own history, so each schema gets its own key: the low 32 bits stay 'dbmg', the high 32 bits are a hash of the
  * schema name (never 0, which is the default key's). Two schemas whose hashes collide only wait for each other.
+ * A target that names {@code public} migrates the tables a run without a schema migrates on a default search_path,
+ * so it takes the same key: the two never run at once.
  */
 public final class MigrationLockKey {
   /** 'dbmg': the key of a run without a schema, unchanged since the first release. */
   public static final long DEFAULT = 0x64626d67L;
   /** Where the run's key travels in Liquibase's scope, for {@link AdvisoryLockService}. */
   static final String SCOPE_KEY = "dev.dbmigrator.migrationLockKey";
+  private static final String PUBLIC = "public";
 
   private MigrationLockKey() {}
 
   /** @param schema the target's schema; null for the database's default schema */
   public static long of(String schema) {
-    if (schema == null) {
+    if (schema == null || schema.equals(PUBLIC)) {
       return DEFAULT;
     }
     byte[] digest;

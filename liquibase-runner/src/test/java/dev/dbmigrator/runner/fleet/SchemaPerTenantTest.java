@@ -147,4 +147,9 @@ class SchemaPerTenantTest {
     assertNotEquals(0L, MigrationLockKey.of("tenant_a") >>> 32);
     assertNotEquals(MigrationLockKey.of("tenant_a"), MigrationLockKey.of("tenant_b"));
   }
+
+  @Test
+  void aTargetNamingPublicWaitsForARunWithoutASchemaOnTheSameTables() {
+    assertEquals(MigrationLockKey.of(null), MigrationLockKey.of("public"));
+  }
 }
