@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
+import liquibase.precondition.Precondition;
 import liquibase.precondition.core.PreconditionContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,20 @@ public final class FingerprintWriter {
     return false;
   }
 
+  /**
+   * Liquibase nests each included changelog's own container in its parent's, empty when the file declares no
+   * precondition, so a container counts only for what it finally holds. Anything that is not a container (a
+   * precondition, or an and/or/not of them) counts.
+   */
   private static boolean hasPreconditions(PreconditionContainer preconditions) {
-    return preconditions != null && !preconditions.getNestedPreconditions().isEmpty();
+    if (preconditions == null) {
+      return false;
+    }
+    for (Precondition nested : preconditions.getNestedPreconditions()) {
+      if (!(nested instanceof PreconditionContainer container) || hasPreconditions(container)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

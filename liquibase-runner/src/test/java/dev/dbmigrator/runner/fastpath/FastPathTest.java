@@ -249,6 +249,59 @@ class FastPathTest {
         + "          type: postgresql\n" + table(1));
   }
 
+  /** Liquibase gives every included file a precondition container of its own, empty unless the file declares one. */
+  @Test
+  void aMasterThatIncludesFilesAnswersFromTheFingerprint() throws Exception {
+    Path folder = ChangelogDir.write("fast-includes", Map.of(
+        "db.changelog-master.yaml", "databaseChangeLog:\n  - include:\n      file: modules/a.yaml\n"
+            + "      relativeToChangelogFile: true\n  - includeAll:\n      path: more/\n"
+            + "      relativeToChangelogFile: true\n",
+        "modules/a.yaml", master(table(1)),
+        "more/b.yaml", master(table(2)),
+        "more/c.yaml", master(table(3))));
+    String db = atHead(folder);
+
+    MigrationResult second = run(folder, db);
+
+    assertTrue(fast(second), "an include is not a precondition: " + second.message());
+    assertEquals(3, second.changelog().totalChangesets());
+  }
+
+  @Test
+  void anXmlMasterThatIncludesFilesAnswersFromTheFingerprint() throws Exception {
+    String header = "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\"\n"
+        + "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+        + "    xsi:schemaLocation=\"http://www.liquibase.org/xml/ns/dbchangelog "
+        + "http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.33.xsd\">\n";
+    Path folder = ChangelogDir.write("fast-xml-includes", Map.of(
+        "db.changelog-master.xml", header + "  <include file=\"a.xml\" relativeToChangelogFile=\"true\"/>\n"
+            + "</databaseChangeLog>\n",
+        "a.xml", header + "  <changeSet id=\"1\" author=\"test\"><sql>CREATE TABLE IF NOT EXISTS x1 (id int)</sql>"
+            + "</changeSet>\n</databaseChangeLog>\n"));
+    ChangelogFolder xmlMaster = new ChangelogFolder(folder, "db.changelog-master.xml");
+    String db = pg.createDatabase();
+    MigrationResult first = fixture.runner(xmlMaster, pg.secretJson(db)).run(RunnerFixture.updateComplete());
+    assertEquals(Status.SUCCEEDED, first.status(), first.message());
+
+    MigrationResult second = fixture.runner(xmlMaster, pg.secretJson(db)).run(RunnerFixture.updateComplete());
+
+    assertTrue(fast(second), second.message());
+  }
+
+  @Test
+  void aPreconditionOfAnIncludedChangelogNeverWritesAUsableFingerprint() throws Exception {
+    Path folder = ChangelogDir.write("fast-included-precondition", Map.of(
+        "db.changelog-master.yaml", "databaseChangeLog:\n  - include:\n      file: a.yaml\n"
+            + "      relativeToChangelogFile: true\n",
+        "a.yaml", "databaseChangeLog:\n  - preConditions:\n      - onFail: MARK_RAN\n      - sqlCheck:\n"
+            + "          expectedResult: 0\n          sql: SELECT 0\n" + table(1)));
+    String db = atHead(folder);
+
+    MigrationResult second = run(folder, db);
+
+    assertFalse(fast(second), "Liquibase must evaluate the included file's precondition again");
+  }
+
   @Test
   void aDryRunAlwaysTakesTheFullPath() throws Exception {
     Path folder = folder("fast-dry-run", TWO);
