@@ -112,11 +112,17 @@ function figures(fastPath: boolean, s: Samples): EmulatorFigures {
   };
 }
 
-export async function measureEmulator(log: (line: string) => void): Promise<EmulatorResult> {
+/**
+ * @param runnerLayer another build's layer folder (`java/lib/*.jar`) in place of the synthesized one, when the
+ *     bench measures a build given by `--runner-lib`; the function's code, handler and environment stay the template's
+ */
+export async function measureEmulator(log: (line: string) => void, runnerLayer?: string): Promise<EmulatorResult> {
   const load = watchLoad();
   log('emulator: synthesizing the app (the runner asset is bundled once, then reused)…');
   const stack = synthesizeMigrator();
-  const runner: TemplateFunction = functionOfRuntime(stack, 'java21');
+  const synthesized: TemplateFunction = functionOfRuntime(stack, 'java21');
+  const runner: TemplateFunction = runnerLayer === undefined ? synthesized
+    : { ...synthesized, layerDirs: synthesized.layerDirs.map((dir, i) => (i === 0 ? runnerLayer : dir)) };
   const [moto, postgres] = await Promise.all([startMoto(), startPostgresServer()]);
   let world: RuntimeWorld | undefined;
   try {

@@ -1,4 +1,4 @@
-import { HEADLINE_N, ROUNDS } from './config';
+import { HEADLINE_N } from './config';
 import type { ChangelogFormat } from './changelog';
 import type { LeverResult } from './levers/compare';
 import { appCdsLever, loggingLever } from './levers/jvm';
@@ -11,6 +11,8 @@ import type { BenchPostgres } from './postgres';
 export interface LeverContext {
   readonly pg: BenchPostgres;
   readonly heads: ReadonlyMap<ChangelogFormat, ReadonlyMap<number, HeadState>>;
+  /** Measured rounds per comparison. */
+  readonly rounds: number;
   readonly log: (line: string) => void;
 }
 
@@ -24,14 +26,14 @@ export interface LeverContext {
 export async function runLevers(ctx: LeverContext): Promise<Record<string, LeverResult>> {
   const yaml = ctx.heads.get('yaml')!.get(HEADLINE_N)!;
   const xml = ctx.heads.get('xml')!.get(HEADLINE_N)!;
-  const { log } = ctx;
+  const { log, rounds } = ctx;
   return {
-    appcds: await appCdsLever(yaml, ROUNDS, log),
-    logging: await loggingLever(yaml, ROUNDS, log),
-    sdk_clients: await sdkClientsLever(ROUNDS, log),
-    frozen_config: await frozenConfigLever(yaml, ROUNDS, log),
+    appcds: await appCdsLever(yaml, rounds, log),
+    logging: await loggingLever(yaml, rounds, log),
+    sdk_clients: await sdkClientsLever(rounds, log),
+    frozen_config: await frozenConfigLever(yaml, rounds, log),
     warm_path: await warmPhasesLever(yaml, log),
-    xml_validation: await xmlValidationLever(xml, ROUNDS, log),
+    xml_validation: await xmlValidationLever(xml, rounds, log),
     snapstart: await snapStartLever(yaml, 3, log),
   };
 }

@@ -9,6 +9,10 @@
  *   npm run bench -- --emulator-only   only the runner under AWS's Lambda Runtime Interface Emulator (INIT REPORT,
  *                                      cold and warm Duration, fast path off then on); kept beside the last full run
  *   npm run bench -- --docs-only       re-print the table and re-render docs/performance.md from results.json
+ *   npm run bench -- --runner-lib DIR  (with any of the above but --docs-only) measure the runner jars in DIR, e.g.
+ *                                      another branch's liquibase-runner/target/lambda/lib, instead of building this one
+ *   npm run bench -- --rounds H,R      measured rounds at the headline N and elsewhere (default 6,4); fewer on a
+ *                                      machine too loaded to finish in time. results.json records the rounds run
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,10 +23,15 @@ import { ChangelogFormat, GeneratedChangelog, writeChangelog } from './changelog
 import {
   FLAG_SETS, FORMATS, GROWTH_NS, HEADLINE_N, resultsFile, ROUNDS, ROUNDS_HEADLINE, runnerLibDir, WARM_INVOCATIONS, workDir,
 } from './config';
+
+interface Rounds {
+  readonly headline: number;
+  readonly other: number;
+}
 import { performanceDoc, updatePerformanceDoc } from './docs';
 import { EMULATOR_ROUNDS, EMULATOR_WARM_INVOCATIONS, measureEmulator } from './emulator';
 import { judge } from './goals';
-import { compileHarness, snapshotRunner } from './java';
+import { compileHarness, runnerBuildId, runnerLayerDir, snapshotRunner } from './java';
 import { runLevers } from './levers';
 import { describeMachine, describeVersions, watchLoad } from './machine';
 import { fmtMs, runMeasured } from './measure';
@@ -41,20 +50,32 @@ export const WARM_NOTE = 'local, in-process: one JVM on this machine, local stan
   + 'on loopback; not a Lambda latency';
 
 async function main(argv: string[]): Promise<number> {
-  const unknown = argv.filter((a) => !['--skip-levers', '--docs-only', '--emulator-only'].includes(a));
-  if (unknown.length > 0) {
-    log(`unknown option(s): ${unknown.join(' ')}\nusage: npm run bench [-- --skip-levers | --emulator-only | --docs-only]`);
+  const { values, flags } = optionValues(argv, ['--runner-lib', '--rounds']);
+  const runnerLib = values['--runner-lib'];
+  const rounds = parseRounds(values['--rounds']);
+  const unknown = flags.filter((a) => !['--skip-levers', '--docs-only', '--emulator-only'].includes(a));
+  if (unknown.length > 0 || rounds === null || Object.values(values).some((v) => v === '' || v.startsWith('--'))) {
+    log(`bad option(s): ${[...unknown, ...Object.entries(values).map(([k, v]) => `${k} ${v}`)].join(' ')}\n`
+      + 'usage: npm run bench [-- --skip-levers | --emulator-only | --docs-only] [--runner-lib DIR] [--rounds H,R]');
     return 2;
   }
-  if (argv.includes('--emulator-only')) {
+  const prepareRunner = (): { build: string; layer: string | undefined } => {
+    if (runnerLib === undefined) ensureRunnerBuilt(log);
+    snapshotRunner(runnerLib);
+    return { build: runnerLib === undefined ? 'liquibase-runner as built' : 'another build (--runner-lib)',
+      layer: runnerLib === undefined ? undefined : runnerLayerDir() };
+  };
+  if (flags.includes('--emulator-only')) {
     const previous = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
-    const results = { ...previous, emulator: { generatedAt: new Date().toISOString(), ...(await measureEmulator(log)) } };
+    const runner = prepareRunner();
+    const results = { ...previous, emulator: { generatedAt: new Date().toISOString(), runnerBuild: runner.build,
+      runnerJarSha256: runnerBuildId(), ...(await measureEmulator(log, runner.layer)) } };
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     printReport(results);
     if (updatePerformanceDoc(results)) log(`updated the figures in ${performanceDoc}`);
     return 0;
   }
-  if (argv.includes('--docs-only')) {
+  if (flags.includes('--docs-only')) {
     const previous = JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>;
     printReport(previous);
     if (updatePerformanceDoc(previous)) log(`updated the figures in ${performanceDoc}`);
@@ -63,8 +84,7 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const load = watchLoad();
   mkdirSync(workDir, { recursive: true });
-  ensureRunnerBuilt(log);
-  snapshotRunner();
+  const runner = prepareRunner();
   ensureStockCli(log);
   compileHarness();
 
@@ -77,27 +97,29 @@ async function main(argv: string[]): Promise<number> {
     const blocks = new Map<ChangelogFormat, Record<string, unknown>>();
     const headsByFormat = new Map<ChangelogFormat, Map<number, HeadState>>();
     for (const format of FORMATS) {
-      const { block, heads } = await measureFormat(pg, format);
+      const { block, heads } = await measureFormat(pg, format, rounds);
       blocks.set(format, block);
       headsByFormat.set(format, heads);
     }
 
-    const levers = argv.includes('--skip-levers') ? null : await runLevers({ pg, heads: headsByFormat, log });
+    const levers = flags.includes('--skip-levers') ? null : await runLevers({ pg, heads: headsByFormat, rounds: rounds.other, log });
     log('the runner under the Lambda Runtime Interface Emulator: cold and warm no-op invocations, fast path off then on');
-    const emulator = { generatedAt: new Date().toISOString(), ...(await measureEmulator(log)) };
+    const emulator = { generatedAt: new Date().toISOString(), runnerBuild: runner.build, runnerJarSha256: runnerBuildId(),
+      ...(await measureEmulator(log, runner.layer)) };
 
     const results: Record<string, unknown> = {
       generatedAt: new Date().toISOString(),
       durationSeconds: 0,
       machine: { ...describeMachine(), loadAverageDuringRun: load() },
-      versions: describeVersions(await pg.serverVersion()),
+      versions: { ...describeVersions(await pg.serverVersion()), runnerBuild: runner.build,
+        runnerJarSha256: runnerBuildId() },
       method: {
         formats: [...FORMATS],
         layout: 'yaml at the top level of this file, xml under `xml.`; equal JVM flags at the top of each, natural '
           + 'flags under `natural.`; the fast path on in m1/m3 and off under `before`',
         changesetsPerFile: 20,
-        roundsHeadline: ROUNDS_HEADLINE,
-        rounds: ROUNDS,
+        roundsHeadline: rounds.headline,
+        rounds: rounds.other,
         warmInvocations: WARM_INVOCATIONS,
         emulatorRounds: EMULATOR_ROUNDS,
         emulatorWarmInvocations: EMULATOR_WARM_INVOCATIONS,
@@ -125,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** M1, M2, M3, M4, M5 and the growth curve of one workload format, every ratio on both flag sets. */
-async function measureFormat(pg: BenchPostgres, format: ChangelogFormat)
+async function measureFormat(pg: BenchPostgres, format: ChangelogFormat, rounds: Rounds)
   : Promise<{ block: Record<string, unknown>; heads: Map<number, HeadState> }> {
   const changelogs = GROWTH_NS.map((n) => writeChangelog(join(workDir, 'changelogs', `${format}-${n}`), n, format));
   log(`${format}: workload ${changelogs.map((c) => `N=${c.changesets} in ${c.files} files`).join(', ')}`);
@@ -134,18 +156,18 @@ async function measureFormat(pg: BenchPostgres, format: ChangelogFormat)
   const headline = heads.get(HEADLINE_N)!;
 
   log(`${format} M1 cold no-op, N=${HEADLINE_N}: runner (fast path on, off) vs stock CLI (Lambda flags, defaults) `
-    + `vs floor, ${ROUNDS_HEADLINE} rounds after a warm-up round`);
-  const m1 = await measureNoop(headline, ROUNDS_HEADLINE, log);
-  log(`${format} M2 cold full apply on an empty database, N=${HEADLINE_N}: runner vs stock CLI, ${ROUNDS} rounds`);
-  const m2 = await measureApply(pg, HEADLINE_N, headline.changelog, ROUNDS, log);
+    + `vs floor, ${rounds.headline} rounds after a warm-up round`);
+  const m1 = await measureNoop(headline, rounds.headline, log);
+  log(`${format} M2 cold full apply on an empty database, N=${HEADLINE_N}: runner vs stock CLI, ${rounds.other} rounds`);
+  const m2 = await measureApply(pg, HEADLINE_N, headline.changelog, rounds.other, log);
 
   const noop = new Map<number, NoopResult>([[HEADLINE_N, m1]]);
   const warm = new Map<number, { on: WarmRun; off: WarmRun }>();
   for (const n of GROWTH_NS) {
     const head = heads.get(n)!;
     if (!noop.has(n)) {
-      log(`${format} growth: M1 cold no-op at N=${n}, ${ROUNDS} rounds`);
-      noop.set(n, await measureNoop(head, ROUNDS, log));
+      log(`${format} growth: M1 cold no-op at N=${n}, ${rounds.other} rounds`);
+      noop.set(n, await measureNoop(head, rounds.other, log));
     }
     log(`${format} M3 warm no-op at N=${n}: one JVM, ${WARM_INVOCATIONS} handler invocations, fast path on, then off`);
     const on = await runWarm(head.db, head.changelog);
@@ -238,6 +260,26 @@ async function measureFormat(pg: BenchPostgres, format: ChangelogFormat)
     },
   };
   return { block, heads };
+}
+
+/** Pulls `--name value` pairs out of argv; what is left are the flags. */
+function optionValues(argv: readonly string[], names: readonly string[])
+  : { values: Record<string, string>; flags: string[] } {
+  const values: Record<string, string> = {};
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (names.includes(argv[i])) values[argv[i]] = argv[++i] ?? '';
+    else flags.push(argv[i]);
+  }
+  return { values, flags };
+}
+
+/** `--rounds H,R`: H measured rounds at the headline N, R elsewhere (M2, growth, levers); at least 1 each. */
+function parseRounds(value: string | undefined): Rounds | null {
+  if (value === undefined) return { headline: ROUNDS_HEADLINE, other: ROUNDS };
+  const match = /^(\d+),(\d+)$/.exec(value);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) return null;
+  return { headline: Number(match[1]), other: Number(match[2]) };
 }
 
 /** The ratio keys of one runner arm on one flag set. The floor runs on the Lambda flags in both sets. */
