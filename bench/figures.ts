@@ -42,7 +42,9 @@ export function runLine(r: Json): string {
     + `${machine.loadAverageDuringRun?.median ?? 'n/a'}, max ${machine.loadAverageDuringRun?.max ?? 'n/a'} (a shared `
     + 'machine inflates every time; the pairing keeps ratios fair). Medians, with min–max; ratios pair by pair. '
     + `Equal flags: every JVM on the Lambda java21 runtime's \`${r.method.jvmFlags.equal.runner.join(' ')}\`. Natural `
-    + 'flags: the runner and the floor on those, the stock CLI on the JVM\'s defaults.';
+    + 'flags: the runner and the floor on those, the stock CLI on the JVM\'s defaults. Measured rounds: '
+    + `${r.method.roundsHeadline} at N = 1,000, ${r.method.rounds} elsewhere, each after a warm-up round`
+    + `${r.levers ? '' : '; levers not run (`--skip-levers`)'}. Runner measured: ${versions.runnerBuild ?? 'as built'}.`;
 }
 
 function formatBlocks(r: Json): Array<[string, Json]> {

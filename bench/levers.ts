@@ -4,7 +4,6 @@ import type { LeverResult } from './levers/compare';
 import { appCdsLever, loggingLever } from './levers/jvm';
 import { sdkClientsLever } from './levers/sdk';
 import { frozenConfigLever, snapStartLever, warmPhasesLever } from './levers/warm-path';
-import { xmlValidationLever } from './levers/xml';
 import type { HeadState } from './noop';
 import type { BenchPostgres } from './postgres';
 
@@ -20,12 +19,11 @@ export interface LeverContext {
  * The levers the product does not already pull, each timed before and after at N = 1,000 in this same session.
  * Those that need a runner change are tried from outside the runner (a prototype wrapped around LocalMain) or
  * priced by the phase they would remove; docs/performance.md says which is which. Levers that act on Liquibase
- * (frozen configuration, the warm phases, SnapStart priming, XSD validation) are timed on the full path
+ * (frozen configuration, the warm phases, SnapStart priming) are timed on the full path
  * (`--no-fast-path`), the only path that starts Liquibase; the others on the runner as built.
  */
 export async function runLevers(ctx: LeverContext): Promise<Record<string, LeverResult>> {
   const yaml = ctx.heads.get('yaml')!.get(HEADLINE_N)!;
-  const xml = ctx.heads.get('xml')!.get(HEADLINE_N)!;
   const { log, rounds } = ctx;
   return {
     appcds: await appCdsLever(yaml, rounds, log),
@@ -33,7 +31,6 @@ export async function runLevers(ctx: LeverContext): Promise<Record<string, Lever
     sdk_clients: await sdkClientsLever(rounds, log),
     frozen_config: await frozenConfigLever(yaml, rounds, log),
     warm_path: await warmPhasesLever(yaml, log),
-    xml_validation: await xmlValidationLever(xml, rounds, log),
     snapstart: await snapStartLever(yaml, 3, log),
   };
 }

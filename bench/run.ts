@@ -88,6 +88,11 @@ async function main(argv: string[]): Promise<number> {
   ensureStockCli(log);
   compileHarness();
 
+  // First, with its own PostgreSQL and moto: the most moving parts, so a broken setup shows before the long part.
+  log('the runner under the Lambda Runtime Interface Emulator: cold and warm no-op invocations, fast path off then on');
+  const emulator = { generatedAt: new Date().toISOString(), runnerBuild: runner.build, runnerJarSha256: runnerBuildId(),
+    ...(await measureEmulator(log, runner.layer)) };
+
   log('starting an embedded PostgreSQL…');
   const pg = await startBenchPostgres();
   const stop = (): void => void pg.stop().finally(() => process.exit(130));
@@ -103,9 +108,6 @@ async function main(argv: string[]): Promise<number> {
     }
 
     const levers = flags.includes('--skip-levers') ? null : await runLevers({ pg, heads: headsByFormat, rounds: rounds.other, log });
-    log('the runner under the Lambda Runtime Interface Emulator: cold and warm no-op invocations, fast path off then on');
-    const emulator = { generatedAt: new Date().toISOString(), runnerBuild: runner.build, runnerJarSha256: runnerBuildId(),
-      ...(await measureEmulator(log, runner.layer)) };
 
     const results: Record<string, unknown> = {
       generatedAt: new Date().toISOString(),
