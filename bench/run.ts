@@ -4,7 +4,7 @@
  * in XML, on a real PostgreSQL. Every ratio on equal JVM flags (the headline) and on each contender's natural flags.
  * Prints a table and writes bench/results.json; docs/performance.md explains the method.
  *
- *   npm run bench                      everything (about 30 minutes on 2 shared cores)
+ *   npm run bench                      everything (aimed at 30 minutes on 2 cores; docs/performance.md)
  *   npm run bench -- --skip-levers     the measurements and the emulator, without the levers
  *   npm run bench -- --emulator-only   only the runner under AWS's Lambda Runtime Interface Emulator (INIT REPORT,
  *                                      cold and warm Duration, fast path off then on); kept beside the last full run
