@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, runnerBuildLibDir, runnerLibDir, workDir } from './config';
 
@@ -21,13 +22,32 @@ export function postgresJar(): string {
   return join(runnerLibDir, jar);
 }
 
-/** Copies the runner's Lambda layout to the place every measurement reads it from (see config.ts). */
-export function snapshotRunner(): void {
+/**
+ * Copies the runner's Lambda layout to the place every measurement reads it from (see config.ts): the build of
+ * liquibase-runner/, or another build's jars (`--runner-lib DIR`, e.g. a branch's target/lambda/lib).
+ */
+export function snapshotRunner(fromDir: string = runnerBuildLibDir): void {
+  const jars = readdirSync(fromDir).filter((f) => f.endsWith('.jar'));
+  if (!jars.some((f) => f.startsWith('liquibase-runner-'))) throw new Error(`no runner jar in ${fromDir}`);
   rmSync(runnerLibDir, { recursive: true, force: true });
   mkdirSync(runnerLibDir, { recursive: true });
-  for (const jar of readdirSync(runnerBuildLibDir).filter((f) => f.endsWith('.jar'))) {
-    copyFileSync(join(runnerBuildLibDir, jar), join(runnerLibDir, jar));
-  }
+  for (const jar of jars) copyFileSync(join(fromDir, jar), join(runnerLibDir, jar));
+}
+
+/** The runner jar's SHA-256 (first 16 hex digits): which build the figures are of. */
+export function runnerBuildId(): string {
+  const jar = readdirSync(runnerLibDir).find((f) => f.startsWith('liquibase-runner-'));
+  if (!jar) throw new Error(`no runner jar in ${runnerLibDir}`);
+  return createHash('sha256').update(readFileSync(join(runnerLibDir, jar))).digest('hex').slice(0, 16);
+}
+
+/** The snapshot laid out as a Lambda layer (`java/lib/*.jar`), for the emulator when it measures another build. */
+export function runnerLayerDir(): string {
+  const layer = join(workDir, 'runner-layer');
+  rmSync(layer, { recursive: true, force: true });
+  mkdirSync(join(layer, 'java', 'lib'), { recursive: true });
+  for (const jar of readdirSync(runnerLibDir)) copyFileSync(join(runnerLibDir, jar), join(layer, 'java', 'lib', jar));
+  return layer;
 }
 
 /**

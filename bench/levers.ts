@@ -1,39 +1,35 @@
-import { HEADLINE_N, ROUNDS } from './config';
-import { trimLever } from './levers/artifact';
-import { fastPathLever } from './levers/fast-path';
+import { HEADLINE_N } from './config';
+import type { ChangelogFormat } from './changelog';
 import type { LeverResult } from './levers/compare';
-import { appCdsLever, jvmFlagsLever, loggingLever } from './levers/jvm';
+import { appCdsLever, loggingLever } from './levers/jvm';
 import { sdkClientsLever } from './levers/sdk';
-import { frozenConfigLever, snapStartLever, warmPhasesLever } from './levers/warm-path';
-import { xmlValidationLever } from './levers/xml';
+import { snapStartLever, warmPhasesLever } from './levers/warm-path';
 import type { HeadState } from './noop';
 import type { BenchPostgres } from './postgres';
 
 export interface LeverContext {
   readonly pg: BenchPostgres;
-  readonly heads: ReadonlyMap<number, HeadState>;
+  readonly heads: ReadonlyMap<ChangelogFormat, ReadonlyMap<number, HeadState>>;
+  /** Measured rounds per comparison. */
+  readonly rounds: number;
   readonly log: (line: string) => void;
 }
 
 /**
- * The levers of the issue, each timed before and after at N = 1,000 in this same session. Those that need a
- * runner change are tried from outside the runner (a prototype wrapped around LocalMain, a trimmed copy of the
- * layout) or priced by the phase they would remove; docs/performance.md says which is which.
+ * The levers the product does not already pull, each timed before and after at N = 1,000 in this same session.
+ * Those that need a runner change are tried from outside the runner (a prototype wrapped around LocalMain) or
+ * priced by the phase they would remove; docs/performance.md says which is which. Levers that act on Liquibase
+ * (the warm phases, SnapStart priming) are timed on the full path
+ * (`--no-fast-path`), the only path that starts Liquibase; the others on the runner as built.
  */
 export async function runLevers(ctx: LeverContext): Promise<Record<string, LeverResult>> {
-  const head = ctx.heads.get(HEADLINE_N)!;
-  const small = ctx.heads.get(Math.min(...ctx.heads.keys()))!;
-  const { log } = ctx;
+  const yaml = ctx.heads.get('yaml')!.get(HEADLINE_N)!;
+  const { log, rounds } = ctx;
   return {
-    jvm_flags: await jvmFlagsLever(head, ROUNDS, log),
-    appcds: await appCdsLever(head, ROUNDS, log),
-    trimmed_dependencies: await trimLever(ctx.pg, head, small, ROUNDS, log),
-    sdk_clients: await sdkClientsLever(ROUNDS, log),
-    frozen_config: await frozenConfigLever(head, ROUNDS, log),
-    warm_path: await warmPhasesLever(head, log),
-    xml_validation: await xmlValidationLever(ctx.pg, HEADLINE_N, ROUNDS, log),
-    logging: await loggingLever(head, ROUNDS, log),
-    snapstart: await snapStartLever(head, 3, log),
-    fast_path: await fastPathLever(head, ROUNDS, log),
+    appcds: await appCdsLever(yaml, rounds, log),
+    logging: await loggingLever(yaml, rounds, log),
+    sdk_clients: await sdkClientsLever(rounds, log),
+    warm_path: await warmPhasesLever(yaml, log),
+    snapstart: await snapStartLever(yaml, 3, log),
   };
 }

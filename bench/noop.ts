@@ -1,3 +1,5 @@
+import type { Changelog } from './changelog';
+import { FLAG_SETS } from './config';
 import { checkFloor, floorCommand } from './floor';
 import { alternate, Sample } from './measure';
 import type { BenchDatabase } from './postgres';
@@ -8,40 +10,65 @@ import { checkStock, stockCommand } from './stock-cli';
 /** A database at head for one changelog: every no-op measurement of that N runs against it. */
 export interface HeadState {
   readonly n: number;
-  readonly changelogDir: string;
+  readonly changelog: Changelog;
   readonly db: BenchDatabase;
 }
 
-export interface NoopResult {
-  readonly n: number;
+/** One runner arm against the stock CLI and the floor: pairwise ratios on equal and on natural JVM flags. */
+export interface NoopRatios {
   readonly runnerMs: Summary;
-  readonly stockMs: Summary;
-  readonly floorMs: Summary;
-  /** Median of the pairwise runner/stock ratios, and their spread. */
+  /** Both on the Lambda flags: the headline. */
   readonly ratioStock: Summary;
+  /** The stock CLI on the JVM's defaults, the runner on the Lambda flags. */
+  readonly ratioStockNatural: Summary;
+  /** The floor runs on the Lambda flags in both sets, so this ratio is the same in both. */
   readonly ratioFloor: Summary;
-  readonly rssKb: { readonly runner: Summary | null; readonly stock: Summary | null; readonly floor: Summary | null };
+}
+
+export interface NoopResult extends NoopRatios {
+  readonly n: number;
+  /** The stock CLI on the Lambda flags (equal) and on the JVM's defaults (natural). */
+  readonly stockMs: Summary;
+  readonly stockNaturalMs: Summary;
+  readonly floorMs: Summary;
+  /** The runner with `--no-fast-path`, in the same rounds: the "before" of the fast path. */
+  readonly before: NoopRatios;
+  readonly rssKb: Record<string, Summary | null>;
   readonly samplesMs: Record<string, number[]>;
 }
 
-/** M1: cold no-op, the runner process against the stock CLI and the floor, alternated round by round. */
+/**
+ * M1: cold no-op. Five arms, alternated round by round: the runner as built (fast path on, which must answer
+ * from the fingerprint), the runner with the fast path off (which must take the full path), the stock CLI on the
+ * Lambda flags and on the JVM's defaults, and the floor.
+ */
 export async function measureNoop(head: HeadState, rounds: number, log: (line: string) => void): Promise<NoopResult> {
-  const { n, changelogDir, db } = head;
+  const { n, changelog, db } = head;
   const samples = await alternate([
-    { name: 'runner', command: async () => runnerCommand(db, changelogDir), check: (s) => checkRunner(s, 0) },
-    { name: 'stock', command: async () => stockCommand(db, changelogDir), check: (s) => checkStock(s, 0) },
+    { name: 'runner', command: async () => runnerCommand(db, changelog), check: (s) => checkRunner(s, 0, true) },
+    { name: 'runner_fast_path_off', command: async () => runnerCommand(db, changelog, { fastPath: false }),
+      check: (s) => checkRunner(s, 0, false) },
+    { name: 'stock', command: async () => stockCommand(db, changelog, FLAG_SETS.equal.stock), check: (s) => checkStock(s, 0) },
+    { name: 'stock_natural', command: async () => stockCommand(db, changelog, FLAG_SETS.natural.stock),
+      check: (s) => checkStock(s, 0) },
     { name: 'floor', command: async () => floorCommand(db), check: (s) => checkFloor(s, n) },
   ], rounds, log);
   const ms = (name: string): number[] => samples[name].map((s) => s.ms);
+  const ratios = (arm: string): NoopRatios => ({
+    runnerMs: summarize(ms(arm)),
+    ratioStock: pairRatios(ms(arm), ms('stock')),
+    ratioStockNatural: pairRatios(ms(arm), ms('stock_natural')),
+    ratioFloor: pairRatios(ms(arm), ms('floor')),
+  });
   return {
     n,
-    runnerMs: summarize(ms('runner')),
+    ...ratios('runner'),
     stockMs: summarize(ms('stock')),
+    stockNaturalMs: summarize(ms('stock_natural')),
     floorMs: summarize(ms('floor')),
-    ratioStock: pairRatios(ms('runner'), ms('stock')),
-    ratioFloor: pairRatios(ms('runner'), ms('floor')),
-    rssKb: { runner: rss(samples.runner), stock: rss(samples.stock), floor: rss(samples.floor) },
-    samplesMs: { runner: ms('runner'), stock: ms('stock'), floor: ms('floor') },
+    before: ratios('runner_fast_path_off'),
+    rssKb: Object.fromEntries(Object.keys(samples).map((name) => [name, rss(samples[name])])),
+    samplesMs: Object.fromEntries(Object.keys(samples).map((name) => [name, ms(name)])),
   };
 }
 

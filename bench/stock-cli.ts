@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Changelog } from './changelog';
 import { benchDir, workDir } from './config';
 import { baseEnv, Command, failure, Sample } from './measure';
 import type { BenchDatabase } from './postgres';
@@ -24,7 +25,7 @@ export function ensureStockCli(log: (line: string) => void): void {
  * runner (otherwise it may wait up to 1.5 s on a call home); everything else is stock, including Liquibase's own
  * DATABASECHANGELOGLOCK. The password goes by environment variable rather than argv; Liquibase reads both.
  */
-export function stockCommand(db: BenchDatabase, changelogDir: string, jvmFlags: readonly string[] = []): Command {
+export function stockCommand(db: BenchDatabase, changelog: Changelog, jvmFlags: readonly string[]): Command {
   return {
     cmd: 'java',
     args: [
@@ -33,8 +34,8 @@ export function stockCommand(db: BenchDatabase, changelogDir: string, jvmFlags: 
       'liquibase.integration.commandline.LiquibaseCommandLine',
       `--url=${db.jdbcUrl}`,
       `--username=${db.username}`,
-      '--changelog-file=db.changelog-master.yaml',
-      `--search-path=${changelogDir}`,
+      `--changelog-file=${changelog.masterFile}`,
+      `--search-path=${changelog.dir}`,
       'update',
     ],
     env: { ...baseEnv(), LIQUIBASE_ANALYTICS_ENABLED: 'false', LIQUIBASE_COMMAND_PASSWORD: db.password },

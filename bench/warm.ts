@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Changelog } from './changelog';
 import { LAMBDA_JVM_FLAGS, runnerLibDir, sampleEvent, WARM_INVOCATIONS, workDir } from './config';
 import { harnessClasses } from './java';
 import { baseEnv, failure, runMeasured } from './measure';
@@ -7,8 +8,9 @@ import { sampleStackId } from './runner';
 import { Summary, summarize } from './stats';
 
 export interface WarmOptions {
+  /** false: `--no-fast-path`; every invocation must then take the full path, and otherwise the fast path. */
+  readonly fastPath?: boolean;
   readonly prime?: boolean;
-  readonly freezeConfig?: boolean;
   readonly jvmFlags?: readonly string[];
   readonly invocations?: number;
   /** Also time parts of an invocation afterwards, k times each (bench/java/PhaseProbe.java). */
@@ -37,23 +39,29 @@ interface HarnessOutput {
   primeMs: number;
   applied: number;
   statuses: string[];
+  fastPaths: boolean[];
   phasesMs: Record<string, number>;
   invocationsMs: number[];
 }
 
-/** One JVM, k no-op handler invocations against a database already at head (bench/java/WarmHarness.java). */
-export async function runWarm(db: BenchDatabase, changelogDir: string, options: WarmOptions = {}): Promise<WarmRun> {
+/**
+ * One JVM, k no-op handler invocations against a database already at head (bench/java/WarmHarness.java). A local,
+ * in-process figure: no Lambda runtime, no network to AWS, no SDK calls (local stand-ins), the database on loopback.
+ */
+export async function runWarm(db: BenchDatabase, changelog: Changelog, options: WarmOptions = {}): Promise<WarmRun> {
+  const fastPath = options.fastPath ?? true;
   const args = [
     ...(options.jvmFlags ?? LAMBDA_JVM_FLAGS),
     '-cp', `${harnessClasses.warm}:${runnerLibDir}/*`,
     'WarmHarness',
     '--event', sampleEvent,
     '--watched', sampleStackId,
-    '--changelog', changelogDir,
+    '--changelog', changelog.dir,
+    '--changelog-file', changelog.masterFile,
+    ...(fastPath ? [] : ['--no-fast-path']),
     '--result-file', join(workDir, 'warm-result.json'),
     '--invocations', String(options.invocations ?? WARM_INVOCATIONS),
     ...(options.prime ? ['--prime'] : []),
-    ...(options.freezeConfig ? ['--freeze-config'] : []),
     ...(options.phases ? ['--phases', String(options.phases)] : []),
   ];
   const sample = await runMeasured({ cmd: 'java', args, env: { ...baseEnv(), DB_MIGRATOR_SECRET_JSON: db.secretJson } });
@@ -62,6 +70,9 @@ export async function runWarm(db: BenchDatabase, changelogDir: string, options: 
   const out = JSON.parse(line) as HarnessOutput;
   if (out.applied !== 0 || out.statuses.some((s) => s !== 'SUCCEEDED')) {
     throw failure(`the warm harness saw ${out.statuses.join(',')} with ${out.applied} applied; expected no-op runs`, sample);
+  }
+  if (out.fastPaths.some((f) => f !== fastPath)) {
+    throw failure(`the warm harness saw runner.fastPath ${out.fastPaths.join(',')}; expected all ${fastPath}`, sample);
   }
   return {
     jvmToMainMs: out.jvmToMainMs,

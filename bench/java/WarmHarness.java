@@ -30,11 +30,15 @@ import java.util.Map;
  * <p>It also times the parts a SnapStart snapshot would move out of the invocation: JVM start to main, and the
  * runner's construction (init). With {@code --prime}, it primes before invocation 1 the way a SnapStart
  * beforeCheckpoint hook could without a database: parse the changelog and compute its checksums. With
- * {@code --freeze-config}, it installs the {@link FrozenConfig} prototype first. With {@code --phases K}, it
- * times parts of an invocation afterwards, in the warm JVM ({@link PhaseProbe}).
+ * {@code --phases K}, it times parts of an invocation afterwards, in the warm JVM ({@link PhaseProbe}).
  *
- * <p>Usage: WarmHarness --event FILE --watched IDS --changelog DIR --result-file FILE --invocations K [--prime]
- * [--freeze-config] [--phases K] (credentials: DB_MIGRATOR_SECRET_JSON). Prints one JSON object on stdout.
+ * <p>The fast path is on, as in the product, unless {@code --no-fast-path}. One runner per JVM, as one handler per
+ * execution environment, so its changelog checksum cache lives as long as in Lambda (it keeps the checksum only
+ * on a read-only file system, which a workstation's folder is not).
+ *
+ * <p>Usage: WarmHarness --event FILE --watched IDS --changelog DIR [--changelog-file FILE] --result-file FILE
+ * --invocations K [--no-fast-path] [--prime] [--phases K] (credentials: DB_MIGRATOR_SECRET_JSON).
+ * Prints one JSON object on stdout.
  */
 public final class WarmHarness {
   private WarmHarness() {}
@@ -49,17 +53,15 @@ public final class WarmHarness {
     PrintStream events = System.err;
 
     long initStart = System.nanoTime();
-    if (a.freezeConfig) {
-      FrozenConfig.install();
-    }
     MigrationRunner runner = new MigrationRunner(
         new TriggerParser(WatchedStacks.parse(a.watched), true),
         localGate(),
         () -> DatabaseSecret.fromJson(secretJson),
         new DatabaseConnector("disable", Duration.ofSeconds(30)),
-        new ChangelogFolder(Path.of(a.changelog)),
+        new ChangelogFolder(Path.of(a.changelog), a.changelogFile),
         new ResultRecorder(new FileResultStore(Path.of(a.resultFile)), new StderrEventPublisher("db-migrator", events)),
-        Clock.systemUTC());
+        Clock.systemUTC())
+        .withFastPath(a.fastPath);
     double initMs = millisSince(initStart);
 
     double primeMs = 0;
@@ -72,6 +74,7 @@ public final class WarmHarness {
     ObjectMapper mapper = new ObjectMapper();
     List<Double> invocations = new ArrayList<>();
     List<String> statuses = new ArrayList<>();
+    List<Boolean> fastPaths = new ArrayList<>();
     int applied = 0;
     for (int i = 0; i < a.invocations; i++) {
       long start = System.nanoTime();
@@ -80,6 +83,7 @@ public final class WarmHarness {
       MigrationResult result = runner.run(node);
       invocations.add(millisSince(start));
       statuses.add(result.status().name());
+      fastPaths.add(result.runner().fastPath());
       applied += result.applied().count();
     }
 
@@ -92,6 +96,7 @@ public final class WarmHarness {
         .append(",\"primeMs\":").append(round(primeMs))
         .append(",\"applied\":").append(applied)
         .append(",\"statuses\":").append(mapper.writeValueAsString(statuses))
+        .append(",\"fastPaths\":").append(mapper.writeValueAsString(fastPaths))
         .append(",\"phasesMs\":").append(mapper.writeValueAsString(phaseMs))
         .append(",\"invocationsMs\":[");
     for (int i = 0; i < invocations.size(); i++) {
@@ -119,35 +124,39 @@ public final class WarmHarness {
     return Math.round(ms * 100) / 100.0;
   }
 
-  private record Args(String event, String watched, String changelog, String resultFile, int invocations,
-      boolean prime, boolean freezeConfig, int phases) {
+  private record Args(String event, String watched, String changelog, String changelogFile, String resultFile,
+      int invocations, boolean fastPath, boolean prime, int phases) {
     static Args parse(String[] args) {
       String event = null;
       String watched = null;
       String changelog = null;
+      String changelogFile = ChangelogFolder.DEFAULT_MASTER_FILE;
       String resultFile = null;
       int invocations = 10;
+      boolean fastPath = true;
       boolean prime = false;
-      boolean freezeConfig = false;
       int phases = 0;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--event" -> event = args[++i];
           case "--watched" -> watched = args[++i];
           case "--changelog" -> changelog = args[++i];
+          case "--changelog-file" -> changelogFile = args[++i];
           case "--result-file" -> resultFile = args[++i];
+          case "--no-fast-path" -> fastPath = false;
           case "--invocations" -> invocations = Integer.parseInt(args[++i]);
           case "--prime" -> prime = true;
-          case "--freeze-config" -> freezeConfig = true;
           case "--phases" -> phases = Integer.parseInt(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
       if (event == null || watched == null || changelog == null || resultFile == null) {
         throw new IllegalArgumentException("usage: WarmHarness --event F --watched IDS --changelog DIR"
-            + " --result-file F [--invocations K] [--prime] [--freeze-config] [--phases K]");
+            + " [--changelog-file F] --result-file F [--invocations K] [--no-fast-path] [--prime]"
+            + " [--phases K]");
       }
-      return new Args(event, watched, changelog, resultFile, invocations, prime, freezeConfig, phases);
+      return new Args(event, watched, changelog, changelogFile, resultFile, invocations, fastPath, prime,
+          phases);
     }
   }
 }

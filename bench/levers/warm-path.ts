@@ -1,57 +1,26 @@
-import { harnessClasses } from '../java';
 import type { HeadState } from '../noop';
-import { checkRunner, runnerCommand } from '../runner';
 import { summarize } from '../stats';
 import { runWarm, WarmRun } from '../warm';
-import { compareProcesses, fmtRatio, LeverResult } from './compare';
+import { fmtRatio, LeverResult } from './compare';
 
 type Log = (line: string) => void;
 
 const ms = (value: number): string => `${Math.round(value)} ms`;
-const warmMs = (run: WarmRun): string =>
-  `${ms(run.warm.median)} [${Math.round(run.warm.min)}–${Math.round(run.warm.max)}]`;
 
 /**
- * Liquibase 4.33 re-hashes all system properties and environment variables on every configuration lookup.
- * FrozenConfig (bench/java) snapshots them once; installed from outside the runner, cold and warm.
- */
-export async function frozenConfigLever(head: HeadState, rounds: number, log: Log): Promise<LeverResult> {
-  log('lever: Liquibase configuration providers frozen at start (prototype), cold then warm');
-  const cold = await compareProcesses('M1 runner',
-    { name: 'as built', command: () => runnerCommand(head.db, head.changelogDir), check: (s) => checkRunner(s, 0) },
-    [{ name: 'FrozenConfig', check: (s) => checkRunner(s, 0), command: () => runnerCommand(head.db, head.changelogDir,
-      { classpathPrefix: [harnessClasses.warm], mainClass: 'FrozenLocalMain' }) }], rounds, log);
-  const before = await runWarm(head.db, head.changelogDir);
-  const after = await runWarm(head.db, head.changelogDir, { freezeConfig: true });
-  return {
-    title: 'Freeze Liquibase configuration lookups',
-    kind: 'prototype',
-    helps: cold.helps[0] && after.warm.median < before.warm.median,
-    comparisons: [...cold.comparisons, {
-      measure: 'M3 warm no-op: as built → FrozenConfig',
-      before: warmMs(before), after: warmMs(after),
-      ratio: (after.warm.median / before.warm.median).toFixed(2),
-      data: { before_ms: before.warm, after_ms: after.warm },
-    }],
-    note: 'One JVM per side for M3, so its ratio is of medians, not pairs.',
-  };
-}
-
-/**
- * Where a warm no-op's time goes, timed phase by phase in a warm JVM (bench/java/PhaseProbe.java), with and
- * without FrozenConfig. Caching the parsed changelog removes the parse; skipping the second
+ * Where a warm no-op's time goes on the full path (a fallback of the fast path), timed phase by phase in a warm JVM
+ * (bench/java/PhaseProbe.java). Caching the parsed changelog removes the parse; skipping the second
  * listUnrunChangeSets after a successful update (pending is then empty) removes that call. Estimates: the
  * runner is not changed, the phases are subtracted from the measured M3.
  */
 export async function warmPhasesLever(head: HeadState, log: Log): Promise<LeverResult> {
-  log('lever: phases of a warm no-op (changelog cache, second listUnrunChangeSets)');
-  const plain = await runWarm(head.db, head.changelogDir, { phases: 10 });
-  const frozen = await runWarm(head.db, head.changelogDir, { phases: 10, freezeConfig: true });
+  log('lever: phases of a warm no-op on the full path (changelog cache, second listUnrunChangeSets)');
+  const plain = await runWarm(head.db, head.changelog, { fastPath: false, phases: 10 });
   const line = (label: string, run: WarmRun, minus: readonly string[]): { measure: string; before: string; after: string;
     ratio: string; data: Record<string, unknown> } => {
     const saved = minus.reduce((sum, phase) => sum + (run.phasesMs[phase] ?? 0), 0);
     const estimate = Math.max(0, run.warm.median - saved);
-    return { measure: `M3 warm no-op, ${label} (est.)`, before: ms(run.warm.median), after: ms(estimate),
+    return { measure: `M3 warm no-op, fast path off, ${label} (est.)`, before: ms(run.warm.median), after: ms(estimate),
       ratio: (estimate / run.warm.median).toFixed(2), data: { phases_ms: run.phasesMs, warm_ms: run.warm } };
   };
   return {
@@ -62,26 +31,24 @@ export async function warmPhasesLever(head: HeadState, log: Log): Promise<LeverR
       line('cache the parsed changelog', plain, ['parseChangelog']),
       line('skip listUnrunChangeSets after success', plain, ['listUnrunChangeSets']),
       line('both', plain, ['parseChangelog', 'listUnrunChangeSets']),
-      line('both, with FrozenConfig', frozen, ['parseChangelog', 'listUnrunChangeSets']),
     ],
-    note: `Phases (ms, warm, as built): ${JSON.stringify(plain.phasesMs)}; with FrozenConfig: `
-      + `${JSON.stringify(frozen.phasesMs)}.`,
+    note: `Phases (ms, warm, as built): ${JSON.stringify(plain.phasesMs)}.`,
   };
 }
 
 /**
- * SnapStart, simulated: a snapshot is taken after init, so a restored function pays the restore and then its
+ * SnapStart, simulated, on the full path (what a fallback or an apply pays): a snapshot is taken after init, so a restored function pays the restore and then its
  * first invocation. Without priming, that first invocation loads and compiles the Liquibase path; with priming
  * (parse and checksum the changelog before the snapshot, no database) less of it. Restore time itself cannot be
  * measured here.
  */
 export async function snapStartLever(head: HeadState, rounds: number, log: Log): Promise<LeverResult> {
-  log('lever: SnapStart priming (init vs first invocation, simulated)');
+  log('lever: SnapStart priming on the full path (init vs first invocation, simulated)');
   const unprimed: WarmRun[] = [];
   const primed: WarmRun[] = [];
   for (let i = 0; i < rounds; i++) {
-    unprimed.push(await runWarm(head.db, head.changelogDir, { invocations: 2 }));
-    primed.push(await runWarm(head.db, head.changelogDir, { invocations: 2, prime: true }));
+    unprimed.push(await runWarm(head.db, head.changelog, { fastPath: false, invocations: 2 }));
+    primed.push(await runWarm(head.db, head.changelog, { fastPath: false, invocations: 2, prime: true }));
   }
   const first = (runs: WarmRun[]) => summarize(runs.map((r) => r.firstMs));
   const coldTotal = (runs: WarmRun[]) => summarize(runs.map((r) => r.jvmToMainMs + r.initMs + r.firstMs));
@@ -89,13 +56,13 @@ export async function snapStartLever(head: HeadState, rounds: number, log: Log):
   const after = first(primed);
   const ratios = summarize(primed.map((r, i) => r.firstMs / unprimed[i].firstMs));
   return {
-    title: 'SnapStart priming (simulated)',
+    title: 'SnapStart priming (simulated, full path)',
     kind: 'prototype',
     helps: ratios.max < 1,
     comparisons: [
-      { measure: 'cold start without SnapStart (JVM + init + first invocation)', before: ms(coldTotal(unprimed).median),
+      { measure: 'fast path off: cold start without SnapStart (JVM + init + first invocation)', before: ms(coldTotal(unprimed).median),
         after: '', data: { ms: coldTotal(unprimed) } },
-      { measure: 'first invocation after restore: unprimed → primed', before: ms(before.median), after: ms(after.median),
+      { measure: 'fast path off: first invocation after restore, unprimed → primed', before: ms(before.median), after: ms(after.median),
         ratio: fmtRatio(ratios), data: { unprimed_ms: before, primed_ms: after,
           prime_ms: summarize(primed.map((r) => r.primeMs)) } },
     ],
