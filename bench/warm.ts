@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Changelog } from './changelog';
 import { LAMBDA_JVM_FLAGS, runnerLibDir, sampleEvent, WARM_INVOCATIONS, workDir } from './config';
@@ -15,6 +16,21 @@ export interface WarmOptions {
   readonly invocations?: number;
   /** Also time parts of an invocation afterwards, k times each (bench/java/PhaseProbe.java). */
   readonly phases?: number;
+  /**
+   * Run the harness in a mount namespace of its own where the changelog folder is a read-only bind mount, as
+   * /var/task is in Lambda: the runner then keeps the folder's checksum for the JVM's life instead of hashing every
+   * file on every run. Needs root (or unprivileged user namespaces); see {@link canMountReadOnly}.
+   */
+  readonly readOnlyChangelog?: boolean;
+}
+
+const READ_ONLY_WRAPPER = 'mount --make-rprivate / && mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" '
+  + '&& shift && exec "$@"';
+
+/** Whether this machine lets the bench make a read-only bind mount in a mount namespace of its own. */
+export function canMountReadOnly(): boolean {
+  const probe = spawnSync('unshare', ['-m', 'sh', '-c', READ_ONLY_WRAPPER, 'sh', workDir, 'true'], { stdio: 'ignore' });
+  return probe.status === 0;
 }
 
 export interface WarmRun {
@@ -64,7 +80,10 @@ export async function runWarm(db: BenchDatabase, changelog: Changelog, options: 
     ...(options.prime ? ['--prime'] : []),
     ...(options.phases ? ['--phases', String(options.phases)] : []),
   ];
-  const sample = await runMeasured({ cmd: 'java', args, env: { ...baseEnv(), DB_MIGRATOR_SECRET_JSON: db.secretJson } });
+  const env = { ...baseEnv(), DB_MIGRATOR_SECRET_JSON: db.secretJson };
+  const sample = await runMeasured(options.readOnlyChangelog
+    ? { cmd: 'unshare', args: ['-m', 'sh', '-c', READ_ONLY_WRAPPER, 'sh', changelog.dir, 'java', ...args], env }
+    : { cmd: 'java', args, env });
   const line = sample.stdout.split('\n').find((l) => l.startsWith('{'));
   if (sample.exitCode !== 0 || !line) throw failure('the warm harness failed', sample);
   const out = JSON.parse(line) as HarnessOutput;

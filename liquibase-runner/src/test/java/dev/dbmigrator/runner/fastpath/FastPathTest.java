@@ -302,6 +302,40 @@ class FastPathTest {
     assertFalse(fast(second), "Liquibase must evaluate the included file's precondition again");
   }
 
+  /**
+   * A master that only includes the first one: Liquibase records the included file's path, so the full path finds
+   * nothing pending, but the fingerprint of the first master must not answer for the second.
+   */
+  @Test
+  void anotherMasterFileInTheSameFolderTakesTheFullPath() throws Exception {
+    Path folder = folder("fast-other-master", TWO);
+    ChangelogDir.put(folder, "other.yaml", "databaseChangeLog:\n  - include:\n      file: db.changelog-master.yaml\n"
+        + "      relativeToChangelogFile: true\n");
+    String db = atHead(folder);
+    ChangelogFolder other = new ChangelogFolder(folder, "other.yaml");
+
+    MigrationResult second = fixture.runner(other, pg.secretJson(db)).run(RunnerFixture.updateComplete());
+    MigrationResult third = fixture.runner(other, pg.secretJson(db)).run(RunnerFixture.updateComplete());
+
+    assertEquals(Status.SUCCEEDED, second.status(), second.message());
+    assertFalse(fast(second), "the master file is part of the run key");
+    assertEquals(0, second.applied().count());
+    assertTrue(fast(third), "the full run recorded a fingerprint of its own: " + third.message());
+  }
+
+  @Test
+  void aMissingHistoryTableBesideAFingerprintTakesTheFullPath() throws Exception {
+    Path folder = folder("fast-no-history", TWO);
+    String db = atHead(folder);
+    sql(db, "DROP TABLE databasechangelog");
+
+    MigrationResult second = run(folder, db);
+
+    assertEquals(Status.SUCCEEDED, second.status(), second.message());
+    assertFalse(fast(second));
+    assertEquals(2, second.applied().count(), "Liquibase found no history and applied both again");
+  }
+
   @Test
   void aDryRunAlwaysTakesTheFullPath() throws Exception {
     Path folder = folder("fast-dry-run", TWO);
