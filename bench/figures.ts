@@ -69,7 +69,7 @@ function headline(format: string, b: Json): Section {
         x(natural.m2.ratio_stock_range), ''],
       [`M3 warm no-op, fast path on (${warmNote})`, ms(m3.warm_ms), '', '', '', '', ''],
       [`M3 warm no-op, fast path off (${warmNote})`, ms(m3.before.warm_ms), '', '', '', '', ''],
-      ...(m3.read_only_folder ? [[`M3 warm no-op, fast path on, changelog folder read-only as /var/task is (${warmNote})`,
+      ...(m3.read_only_folder ? [[`M3 warm no-op, fast path on, changelog folder on a read-only bind mount (${warmNote})`,
         ms(m3.read_only_folder.warm_ms), '', '', '', '', '']] : []),
       ['M5 peak RSS of M1 (fast path on; off)', `${rssMib(m5.m1_peak_rss_kb.runner)}; ${rssMib(m5.m1_peak_rss_kb.runner_fast_path_off)}`,
         `${rssMib(m5.m1_peak_rss_kb.stock)}; ${rssMib(m5.m1_peak_rss_kb.stock_natural)}`, rssMib(m5.m1_peak_rss_kb.floor), '', '', ''],
@@ -77,9 +77,10 @@ function headline(format: string, b: Json): Section {
         `${rssMib(m5.m2_peak_rss_kb.stock)}; ${rssMib(m5.m2_peak_rss_kb.stock_natural)}`, '', '', '', ''],
     ],
     after: [
-      `M3 is invocations 2–11 of one JVM (WarmHarness): ${warmNote}. On a writable changelog folder the runner hashes `
-        + 'every file on every run; on a read-only one (a read-only bind mount in a mount namespace of its own, as '
-        + '/var/task is read-only in Lambda) it keeps the checksum for the JVM\'s life. Its first invocation took '
+      `M3 is invocations 2–11 of one JVM (WarmHarness): ${warmNote}. The runner keeps the changelog folder's checksum `
+        + 'for the JVM\'s life only when Java reports the folder\'s file store read-only; on a writable folder it hashes '
+        + 'every file on every run. The read-only bind mount variant shows that Java reports a bind mount\'s parent file '
+        + 'system, not the mount\'s own read-only flag, so the runner hashes there on every run too. Its first invocation took '
         + `${msv(m3.first_invocation_ms)} with the fast path on and ${msv(m3.before.first_invocation_ms)} off, after `
         + `${msv(m3.jvm_to_main_ms)} of JVM start and ${msv(m3.init_ms)} building the runner.`,
     ],

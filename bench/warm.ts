@@ -17,9 +17,9 @@ export interface WarmOptions {
   /** Also time parts of an invocation afterwards, k times each (bench/java/PhaseProbe.java). */
   readonly phases?: number;
   /**
-   * Run the harness in a mount namespace of its own where the changelog folder is a read-only bind mount, as
-   * /var/task is in Lambda: the runner then keeps the folder's checksum for the JVM's life instead of hashing every
-   * file on every run. Needs root (or unprivileged user namespaces); see {@link canMountReadOnly}.
+   * Run the harness in a mount namespace of its own where the changelog folder is a read-only bind mount, to see
+   * whether the runner then keeps the folder's checksum for the JVM's life (it does so only when Java's
+   * FileStore.isReadOnly says so). Needs root (or unprivileged user namespaces); see {@link canMountReadOnly}.
    */
   readonly readOnlyChangelog?: boolean;
 }

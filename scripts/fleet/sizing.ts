@@ -8,9 +8,9 @@ export const INPUTS = {
   canarySize: 1,
   /** Paper assumption: a cold runner plus a few changesets. */
   secondsPerTarget: 10,
-  /** A target at head, warm, with the fast path (0.3 s measured under the runtime emulator, rounded up). */
+  /** A target at head, warm, with the fast path (0.3 s under the runtime emulator on a loaded machine, rounded up; 77 ms on a quiet one). */
   warmNoopSeconds: 0.5,
-  /** A cold no-op under the runtime emulator: 7.4 s median, rounded up. */
+  /** A cold no-op under the runtime emulator: 7.4 s median on a loaded machine, rounded up (2.1 s on a quiet one). */
   coldNoopSeconds: 7.5,
   memoryGb: 1,
   connectionsPerTarget: 2,
