@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The changelog folder's checksum, computed once per JVM when the folder cannot change (a read-only file system,
- * as Lambda's /var/task), and afresh on every run otherwise: a workstation's folder changes between runs.
+ * The changelog folder's checksum, computed once per JVM when the folder cannot change (a read-only file system or
+ * a read-only mount, as Lambda's /var/task), and afresh on every run otherwise: a workstation's folder changes
+ * between runs.
  */
 public final class ChangelogChecksums {
   private final Map<ChangelogFolder, String> kept = new ConcurrentHashMap<>();
@@ -33,9 +34,12 @@ public final class ChangelogChecksums {
 
   private static boolean onReadOnlyFileSystem(Path root) {
     try {
-      return Files.getFileStore(root).isReadOnly();
+      if (Files.getFileStore(root).isReadOnly()) {
+        return true;
+      }
     } catch (IOException e) {
-      return false;
+      // Not known from the file store: the mount table may still say.
     }
+    return ReadOnlyMounts.holds(root);
   }
 }
