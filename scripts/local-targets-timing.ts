@@ -13,26 +13,10 @@ import { Client } from 'pg';
 import { RUNNER_LIB_DIR } from '../infra/package-assets';
 import { startEmbeddedDatabase } from '../cli/lib/embedded-database';
 import { ensureRunnerBuilt } from '../cli/local/runner-process';
+import { TENANT_CHANGELOG as CHANGELOG } from '../test/cli/support/tenant-changelog';
 
 const TARGETS = 50;
 const repoRoot = join(__dirname, '..');
-const CHANGELOG = `databaseChangeLog:
-  - changeSet:
-      id: 001-accounts
-      author: tenant
-      changes:
-        - createTable:
-            tableName: accounts
-            columns:
-              - column: { name: id, type: bigint }
-              - column: { name: name, type: text }
-  - changeSet:
-      id: 002-accounts-name
-      author: tenant
-      changes:
-        - sql:
-            sql: CREATE INDEX accounts_name ON accounts (name)
-`;
 
 function run(command: string, args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -7,29 +7,12 @@ import type { MigrationResult } from '../../../cli/lib/migration-result';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
 import { expectValidResult } from '../support/results';
 import { recordTranscript, resetTranscript, spawnCli, type SpawnedRun } from '../support/spawn-cli';
+import { TENANT_CHANGELOG as CHANGELOG } from '../support/tenant-changelog';
 
 // `local --targets` for real: the CLI's bin, one Java runner for every target, 50 databases on one PostgreSQL.
 const TRANSCRIPT = 'local-targets.txt';
 const DATABASES = 50;
 const WRONG_PASSWORD = 'not-the-Pa55word';
-// A tenant's changelog: unqualified names, so a schema target's changesets land in its schema.
-const CHANGELOG = `databaseChangeLog:
-  - changeSet:
-      id: 001-accounts
-      author: tenant
-      changes:
-        - createTable:
-            tableName: accounts
-            columns:
-              - column: { name: id, type: bigint }
-              - column: { name: name, type: text }
-  - changeSet:
-      id: 002-accounts-name
-      author: tenant
-      changes:
-        - sql:
-            sql: CREATE INDEX accounts_name ON accounts (name)
-`;
 
 let pg: PostgresServer;
 let work: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureRunnerBuilt } from '../../../cli/local/runner-process';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
-import { emptyDatabase } from './scratch';
+import { emptyDatabase } from '../support/scratch-database';
 import { recordTranscript, resetTranscript, spawnCli, type SpawnedRun } from '../support/spawn-cli';
 
 // `db-migrator lint` as an operator runs it: the bin, the embedded PostgreSQL, the runner's LintMain and squawk.

@@ -7,7 +7,7 @@ import { changelogSql } from '../../../cli/lib/lint/changelog-sql';
 import { type LintFinding, lintChangelog, type LintRequest } from '../../../cli/lib/lint/lint-run';
 import { selectRules } from '../../../cli/lib/lint/rules';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
-import { emptyDatabase } from './scratch';
+import { emptyDatabase } from '../support/scratch-database';
 
 // The lint for real: the runner's LintMain (Liquibase update-sql as a role without privileges), then squawk.
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'lint');
@@ -224,7 +224,7 @@ describe('COPY … FROM PROGRAM in a changelog', () => {
 
   test('the same COPY as a superuser does create the file: the two tests above would see an execution', async () => {
     const marker = join(markerDir, 'control');
-    const { connect } = await import('./scratch');
+    const { connect } = await import('../support/scratch-database');
     const admin = await connect(pg, 'postgres');
     try {
       await admin.query('CREATE TEMPORARY TABLE lint_target (line text)');

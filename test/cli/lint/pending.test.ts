@@ -8,7 +8,7 @@ import { lintChangelog } from '../../../cli/lib/lint/lint-run';
 import { selectRules } from '../../../cli/lib/lint/rules';
 import { runLocal } from '../../../cli/lib/local-run';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
-import { connect, emptyDatabase } from './scratch';
+import { connect, emptyDatabase } from '../support/scratch-database';
 
 // --pending-against: only what the next deploy would run is linted, and the real database is left as it was.
 const fixture = join(__dirname, '..', '..', 'fixtures', 'lint', 'rules', 'db.changelog-master.xml');

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { DatabaseSecret } from '../../../cli/lib/db-secret';
-import type { PostgresServer } from '../support/postgres-server';
+import type { PostgresServer } from './postgres-server';
 
 let databases = 0;
 
