@@ -1,7 +1,7 @@
 import { HEADLINE_N } from './config';
 import type { ChangelogFormat } from './changelog';
 import type { LeverResult } from './levers/compare';
-import { appCdsLever, loggingLever } from './levers/jvm';
+import { appCdsLever } from './levers/jvm';
 import { sdkClientsLever } from './levers/sdk';
 import { snapStartLever, warmPhasesLever } from './levers/warm-path';
 import type { HeadState } from './noop';
@@ -27,7 +27,6 @@ export async function runLevers(ctx: LeverContext): Promise<Record<string, Lever
   const { log, rounds } = ctx;
   return {
     appcds: await appCdsLever(yaml, rounds, log),
-    logging: await loggingLever(yaml, rounds, log),
     sdk_clients: await sdkClientsLever(rounds, log),
     warm_path: await warmPhasesLever(yaml, log),
     snapstart: await snapStartLever(yaml, 3, log),

@@ -1,10 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { LAMBDA_JVM_FLAGS, benchDir, runnerLibDir, workDir } from '../config';
+import { LAMBDA_JVM_FLAGS, workDir } from '../config';
 import { checkFloor, floorCommand } from '../floor';
-import { harnessClasses } from '../java';
-import { baseEnv, failure, runMeasured } from '../measure';
+import { failure, runMeasured } from '../measure';
 import type { HeadState } from '../noop';
 import { checkRunner, runnerCommand, RunnerOptions } from '../runner';
 import { pairRatios } from '../stats';
@@ -53,36 +52,6 @@ export async function appCdsLever(head: HeadState, rounds: number, log: Log): Pr
     ],
     note: 'An archive only loads in the JVM build that wrote it; elsewhere the JVM ignores it and starts as before. '
       + 'The managed java21 runtime\'s JVM is patched by AWS, so this applies to a container image or custom runtime.',
-  };
-}
-
-/**
- * Logging start-up on the fast path. The runner with a plain pattern instead of Powertools' JSON template layout;
- * and, since the runner cannot start without log4j-core (its java.util.logging bridge needs it), a probe that only
- * starts the runner's logging, with log4j-core and with the Log4j API's simple logger.
- */
-export async function loggingLever(head: HeadState, rounds: number, log: Log): Promise<LeverResult> {
-  log('lever: logging start-up on the fast path (JSON template layout vs plain pattern; log4j-core vs none)');
-  const runner = await compareProcesses('M1 runner (fast path)',
-    runnerVariant(head, 'Powertools JSON layout'),
-    [runnerVariant(head, 'plain PatternLayout', { jvmFlags: [...LAMBDA_JVM_FLAGS,
-      `-Dlog4j2.configurationFile=${join(benchDir, 'resources', 'log4j2-plain.xml')}`] })], rounds, log);
-  const probe = (name: string, flags: readonly string[]): Variant => ({
-    name,
-    command: () => ({ cmd: 'java', args: [...LAMBDA_JVM_FLAGS, ...flags, '-cp', `${harnessClasses.warm}:${runnerLibDir}/*`,
-      'LoggingProbe'], env: baseEnv() }),
-    check: (s) => { if (s.exitCode !== 0) throw failure('the logging probe failed', s); },
-  });
-  const core = await compareProcesses('logging alone (LoggingProbe)',
-    probe('log4j-core + JSON layout + JUL bridge', []),
-    [probe('Log4j API simple logger', ['-Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory'])],
-    rounds, log);
-  return {
-    title: 'Logging start-up',
-    kind: 'prototype',
-    helps: core.helps[0],
-    comparisons: [...runner.comparisons, ...core.comparisons],
-    note: 'The second line bounds what a lighter JSON logger could save on every cold start, the fast path\'s included.',
   };
 }
 

@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.MDC;
 import dev.dbmigrator.runner.migration.Deadline;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -32,6 +33,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * retries and the on-failure destination take over.
  */
 public final class LambdaHandler implements RequestStreamHandler {
+  /** The log field of the invocation's request id (Powertools' name for it). */
+  static final String REQUEST_ID = "function_request_id";
+
   private final MigrationRunner runner;
 
   public LambdaHandler() {
@@ -62,6 +66,10 @@ public final class LambdaHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    // Every log line of this invocation carries its request id, as Lambda's own START and END lines do.
+    if (context != null && context.getAwsRequestId() != null) {
+      MDC.put(REQUEST_ID, context.getAwsRequestId());
+    }
     try {
       Deadline deadline = context == null ? Deadline.NONE
           : () -> Duration.ofMillis(context.getRemainingTimeInMillis());
@@ -70,6 +78,8 @@ public final class LambdaHandler implements RequestStreamHandler {
     } catch (RecordingException e) {
       throw new IllegalStateException("the run left no record, so it is handed to Lambda's retry: "
           + e.getMessage(), e);
+    } finally {
+      MDC.remove(REQUEST_ID);
     }
   }
 }

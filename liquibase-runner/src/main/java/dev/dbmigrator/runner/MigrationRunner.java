@@ -167,7 +167,8 @@ public final class MigrationRunner {
     } catch (SecretUnavailableException e) {
       return run.finish(Status.FAILED, Reason.SECRET_UNAVAILABLE, e.getMessage(), trigger, database, null);
     }
-    FingerprintKey key = fastPath.key(changelog, filter.contexts(), filter.labels(), parameters);
+    FingerprintKey key = fastPath.key(changelog, run.changelogChecksum(), filter.contexts(), filter.labels(),
+        parameters);
     if (!trigger.dryRun() && markApplied == null) {
       Integer total = fastPath.upToDate(connection, key);
       if (total != null) {
@@ -305,9 +306,19 @@ public final class MigrationRunner {
     private final String id;
     private final Instant startedAt;
 
+    /** Taken once per run: a writable folder is hashed afresh on each run, and the result and the key share it. */
+    private String changelogChecksum;
+
     Run(String id, Instant startedAt) {
       this.id = id;
       this.startedAt = startedAt.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    String changelogChecksum() {
+      if (changelogChecksum == null) {
+        changelogChecksum = fastPath.checksum(changelog);
+      }
+      return changelogChecksum;
     }
 
     MigrationResult finish(Status status, Reason reason, String message, Trigger trigger, DatabaseInfo database,
@@ -328,7 +339,7 @@ public final class MigrationRunner {
           (trigger == null ? new Trigger(Trigger.Type.CLOUDFORMATION, null, null, null, null, null, false, null)
               : trigger).toInfo(),
           database,
-          new ChangelogInfo(changelog.masterFile(), fastPath.checksum(changelog), total),
+          new ChangelogInfo(changelog.masterFile(), changelogChecksum(), total),
           ChangesetList.of(outcome == null ? List.of() : outcome.applied()),
           outcome == null ? ChangesetList.UNKNOWN : ChangesetList.ofKnown(outcome.pending()),
           outcome == null ? null : outcome.failedChangeset(),

@@ -120,6 +120,35 @@ class LambdaHandlerTest {
     assertEquals(5, ssmValues.size());
   }
 
+  @Test
+  void everyLogLineOfAnInvocationCarriesItsRequestId() throws Exception {
+    String db = pg.createDatabase();
+    awsAnswers(pg.secretJson(db));
+    com.amazonaws.services.lambda.runtime.Context context =
+        org.mockito.Mockito.mock(com.amazonaws.services.lambda.runtime.Context.class);
+    when(context.getAwsRequestId()).thenReturn("req-7");
+    when(context.getRemainingTimeInMillis()).thenReturn(600_000);
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+    try {
+      String event = Files.readString(RepoPaths.fixture("stack-update-complete.captured.json"));
+      handler().handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+          new ByteArrayOutputStream(), context);
+    } finally {
+      System.setErr(original);
+    }
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : logs.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (line.startsWith("{")) {
+        lines.add(new ObjectMapper().readTree(line));
+      }
+    }
+    assertTrue(lines.size() >= 2, "the run logged: " + lines);
+    lines.forEach(line -> assertEquals("req-7", line.path("function_request_id").asText(), line.toString()));
+    assertEquals(null, org.slf4j.MDC.get(LambdaHandler.REQUEST_ID), "nothing of the invocation outlives it");
+  }
+
   private LambdaHandler handler() {
     Map<String, String> env = new HashMap<>();
     env.put("DB_SECRET_ARN", "arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf");

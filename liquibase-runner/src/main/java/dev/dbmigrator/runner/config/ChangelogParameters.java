@@ -1,8 +1,7 @@
 package dev.dbmigrator.runner.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmigrator.runner.json.JsonTrees;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,8 +23,8 @@ public final class ChangelogParameters {
     }
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(json);
-    } catch (JsonProcessingException e) {
+      root = JsonTrees.read(json);
+    } catch (java.io.IOException e) {
       throw new IllegalArgumentException(ENV + " is not JSON: give one object of parameter name to string value, "
           + "e.g. {\"table_prefix\":\"app_\"}");
     }

@@ -69,6 +69,10 @@ public final class DatabaseConnector {
     props.setProperty("loginTimeout", Long.toString(connectTimeout.toSeconds() * 2));
     props.setProperty("tcpKeepAlive", "true");
     props.setProperty("ApplicationName", APPLICATION_NAME);
+    // Every PostgreSQL that Aurora runs is 9.0 or later, so the driver may send extra_float_digits and the
+    // application name in the start-up message instead of two SET statements after it: two round trips fewer on
+    // each of a run's connections (the fast path's only one included).
+    props.setProperty("assumeMinServerVersion", "9.0");
     // The migration lock belongs to this session. If this process dies while its backend is busy in a long
     // statement, the backend notices only when it next touches the socket; these make it look every 2 s
     // (PostgreSQL 14+) and probe an idle peer within about 25 s, so the orphan aborts and frees the lock.

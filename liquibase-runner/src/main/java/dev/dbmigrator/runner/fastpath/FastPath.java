@@ -52,10 +52,14 @@ public final class FastPath {
     return checksums.of(folder);
   }
 
-  /** The key of a run with this changelog, filter and parameters, under these versions. */
-  public FingerprintKey key(ChangelogFolder folder, String contexts, String labels, Map<String, String> parameters) {
-    return new FingerprintKey(checksums.of(folder), folder.masterFile(), contexts, labels, parameters,
-        Versions.liquibase(), Versions.RUNNER);
+  /**
+   * The key of a run with this changelog (its {@link #checksum}, taken once by the run), filter and parameters,
+   * under these versions.
+   */
+  public FingerprintKey key(ChangelogFolder folder, String checksum, String contexts, String labels,
+      Map<String, String> parameters) {
+    return new FingerprintKey(checksum, folder.masterFile(), contexts, labels, parameters, Versions.liquibase(),
+        Versions.RUNNER);
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.dbmigrator.runner.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmigrator.runner.json.JsonTrees;
 import dev.dbmigrator.runner.MigrationRunner;
 import dev.dbmigrator.runner.database.DatabaseConnector;
 import dev.dbmigrator.runner.config.ChangelogParameters;
@@ -181,7 +181,7 @@ public final class LocalMain {
   /** A file that is not JSON is still fed through: the runner records it as INVALID_EVENT. */
   private static JsonNode readEvent(Path file) {
     try {
-      return new ObjectMapper().readTree(Files.readString(file));
+      return JsonTrees.read(Files.readString(file));
     } catch (IOException e) {
       return null;
     }

@@ -1,7 +1,7 @@
 package dev.dbmigrator.runner.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmigrator.runner.json.JsonTrees;
 import dev.dbmigrator.runner.database.DatabaseConnector;
 import dev.dbmigrator.runner.fleet.FleetTarget;
 import java.io.IOException;
@@ -22,7 +22,7 @@ record LocalTargets(List<Target> targets) {
   static LocalTargets read(InputStream in) {
     JsonNode root;
     try {
-      root = new ObjectMapper().readTree(in);
+      root = JsonTrees.read(in);
     } catch (IOException e) {
       throw new IllegalArgumentException("the targets on stdin are not JSON");
     }

@@ -1,7 +1,7 @@
 package dev.dbmigrator.runner.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dbmigrator.runner.trigger.WatchedStacks;
 import java.time.Instant;
@@ -20,7 +20,7 @@ final class LocalTrigger {
   private LocalTrigger() {}
 
   static JsonNode event(boolean dryRun) {
-    ObjectNode event = new ObjectMapper().createObjectNode()
+    ObjectNode event = JsonNodeFactory.instance.objectNode()
         .put("id", UUID.randomUUID().toString())
         .put("source", dev.dbmigrator.runner.trigger.TriggerParser.LOCAL_SOURCE)
         .put("detail-type", dev.dbmigrator.runner.trigger.TriggerParser.LOCAL_RUN)

@@ -6,19 +6,17 @@ import java.util.logging.Level;
 import liquibase.logging.Logger;
 import liquibase.logging.core.AbstractLogger;
 import liquibase.logging.core.JavaLogService;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.jul.LevelTranslator;
-import org.apache.logging.log4j.message.Message;
-import org.apache.logging.log4j.message.SimpleMessage;
+import org.slf4j.LoggerFactory;
 
 /**
- * Liquibase's log, written straight to Log4j under the names Liquibase's own java.util.logging service gives
- * (the second-level package: {@code liquibase.changelog}, {@code liquibase.executor}, …), at the levels the JUL
- * bridge would map them to. A full update logs a few lines per changeset; through java.util.logging each line
- * also built a LogRecord and looked its Log4j logger up again in the bridge, which cost more than writing it.
+ * Liquibase's log, written straight to the runner's JSON log (SLF4J) under the names Liquibase's own
+ * java.util.logging service gives (the second-level package: {@code liquibase.changelog},
+ * {@code liquibase.executor}, …), at the levels SLF4J's JUL bridge would map them to. A full update logs a few
+ * lines per changeset; through java.util.logging each line would also build a LogRecord and look its logger up
+ * again in the bridge.
  */
 final class LiquibaseLogService extends JavaLogService {
-  /** One per JVM: its loggers are Log4j's, which live as long as the JVM does. */
+  /** One per JVM: its loggers are SLF4J's, which live as long as the JVM does. */
   static final LiquibaseLogService INSTANCE = new LiquibaseLogService();
 
   private final Map<Class<?>, Logger> loggers = new ConcurrentHashMap<>();
@@ -27,14 +25,14 @@ final class LiquibaseLogService extends JavaLogService {
 
   @Override
   public Logger getLog(Class clazz) {
-    return loggers.computeIfAbsent(clazz, c -> new Log4jLogger(LogManager.getLogger(getLogName(c))));
+    return loggers.computeIfAbsent(clazz, c -> new Slf4jLogger(LoggerFactory.getLogger(getLogName(c))));
   }
 
   /** One Liquibase log channel. */
-  private static final class Log4jLogger extends AbstractLogger {
-    private final org.apache.logging.log4j.Logger log;
+  private static final class Slf4jLogger extends AbstractLogger {
+    private final org.slf4j.Logger log;
 
-    Log4jLogger(org.apache.logging.log4j.Logger log) {
+    Slf4jLogger(org.slf4j.Logger log) {
       this.log = log;
     }
 
@@ -43,10 +41,26 @@ final class LiquibaseLogService extends JavaLogService {
       if (level == null || level.equals(Level.OFF)) {
         return;
       }
-      org.apache.logging.log4j.Level target = LevelTranslator.toLevel(level);
-      if (log.isEnabled(target)) {
-        // A Liquibase message is already text: never a pattern whose {} Log4j would fill in.
-        log.log(target, (Message) new SimpleMessage(message), e);
+      int value = level.intValue();
+      // A Liquibase message is already text: it goes as the argument of "{}", never as a pattern to fill in.
+      if (value >= Level.SEVERE.intValue()) {
+        if (log.isErrorEnabled()) {
+          log.error("{}", message, e);
+        }
+      } else if (value >= Level.WARNING.intValue()) {
+        if (log.isWarnEnabled()) {
+          log.warn("{}", message, e);
+        }
+      } else if (value >= Level.INFO.intValue()) {
+        if (log.isInfoEnabled()) {
+          log.info("{}", message, e);
+        }
+      } else if (value >= Level.FINE.intValue()) {
+        if (log.isDebugEnabled()) {
+          log.debug("{}", message, e);
+        }
+      } else if (log.isTraceEnabled()) {
+        log.trace("{}", message, e);
       }
     }
   }

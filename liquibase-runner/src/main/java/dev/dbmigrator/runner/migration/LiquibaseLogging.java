@@ -1,8 +1,11 @@
 package dev.dbmigrator.runner.migration;
 
-import org.apache.logging.log4j.jul.Log4jBridgeHandler;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Liquibase logs through java.util.logging; this sends it into the same structured JSON log as ours. */
+/**
+ * What still logs through java.util.logging (Liquibase before the runner's scope is set, the JDBC driver) goes
+ * into the same structured JSON log as the runner's, not to JUL's plain-text console handler.
+ */
 final class LiquibaseLogging {
   private static boolean routed;
 
@@ -10,7 +13,8 @@ final class LiquibaseLogging {
 
   static synchronized void route() {
     if (!routed) {
-      Log4jBridgeHandler.install(true, null, true);
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
       routed = true;
     }
   }

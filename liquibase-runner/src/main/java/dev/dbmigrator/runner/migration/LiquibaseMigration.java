@@ -203,7 +203,7 @@ public final class LiquibaseMigration {
     values.put("liquibase.analytics.enabled", false);
     // Liquibase's console output would interleave with the JSON a local run prints on stdout.
     values.put(Scope.Attr.ui.name(), new LoggerUIService());
-    // Liquibase logs a few lines per changeset: straight to Log4j, not through java.util.logging and its bridge.
+    // Liquibase logs a few lines per changeset: straight to the JSON log, not through java.util.logging and a bridge.
     values.put(Scope.Attr.logService.name(), LiquibaseLogService.INSTANCE);
     return values;
   }

@@ -1,18 +1,12 @@
 package dev.dbmigrator.runner.result;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
  * The one result shape: stored in SSM, carried as the completion event's detail, printed by local runs.
  * contracts/migration-result.schema.json is its specification; both test suites validate against it.
+ * {@link MigrationResultWriter} writes it: the components in this order, the last four only when not empty.
  */
-@JsonPropertyOrder({
-  "schemaVersion", "runId", "status", "reason", "message", "trigger", "database", "changelog", "applied",
-  "pending", "failedChangeset", "startedAt", "finishedAt", "durationMs", "runner", "sqlPreview", "notes",
-  "lockRetries", "blockedBy"
-})
 public record MigrationResult(
     int schemaVersion,
     String runId,
@@ -29,10 +23,10 @@ public record MigrationResult(
     String finishedAt,
     long durationMs,
     RunnerInfo runner,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String sqlPreview,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> notes,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Integer lockRetries,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<BlockerInfo> blockedBy) {
+    String sqlPreview,
+    List<String> notes,
+    Integer lockRetries,
+    List<BlockerInfo> blockedBy) {
 
   public static final int SCHEMA_VERSION = 1;
 

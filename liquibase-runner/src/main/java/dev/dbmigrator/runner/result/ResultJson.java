@@ -1,7 +1,5 @@
 package dev.dbmigrator.runner.result;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbmigrator.runner.result.MigrationResult.ChangesetList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.List;
 public final class ResultJson {
   public static final int MAX_BYTES = 4096;
   private static final int MAX_MESSAGE_CHARS = 1000;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private ResultJson() {}
 
@@ -74,11 +71,7 @@ public final class ResultJson {
   }
 
   private static String write(MigrationResult result) {
-    try {
-      return MAPPER.writeValueAsString(result);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("MigrationResult is not serialisable", e);
-    }
+    return MigrationResultWriter.write(result);
   }
 
   private static int bytes(String json) {

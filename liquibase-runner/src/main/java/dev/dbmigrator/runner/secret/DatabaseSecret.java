@@ -1,7 +1,7 @@
 package dev.dbmigrator.runner.secret;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmigrator.runner.json.JsonTrees;
 import java.io.IOException;
 
 /**
@@ -9,8 +9,6 @@ import java.io.IOException;
  * password, so a careless log line cannot leak it.
  */
 public record DatabaseSecret(String host, int port, String username, String password, String dbname) {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   /**
    * Parses a secret string. Error messages name the missing keys only: the JSON parser's own messages quote
    * the input, so they are never passed on.
@@ -26,7 +24,7 @@ public record DatabaseSecret(String host, int port, String username, String pass
   public static DatabaseSecret fromJson(String secretString, String databaseName) throws SecretUnavailableException {
     JsonNode json;
     try {
-      json = secretString == null ? null : MAPPER.readTree(secretString);
+      json = secretString == null ? null : JsonTrees.read(secretString);
     } catch (IOException e) {
       json = null;
     }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fast path starts no Liquibase: a whole local run, in a JVM of its own, logs every class it loads, and no
- * class of Liquibase is among them. The full run before it, logged the same way, proves the probe sees them.
+ * class of Liquibase is among them. The full run before it, logged the same way, proves the probe sees them. Nor
+ * does a run start the two start-up costs the runner dropped for its own JSON: an ObjectMapper (jackson-databind's
+ * configuration) and Log4j.
  */
 class FastPathClassLoadingTest {
   private final TestPostgres pg = TestPostgres.get();
@@ -45,6 +47,13 @@ class FastPathClassLoadingTest {
     assertTrue(fast.stdout().contains("\"fastPath\":true"), fast.stdout());
     assertEquals(0, liquibaseClasses(fastLog), "Liquibase classes loaded on the fast path: "
         + Files.readAllLines(fastLog).stream().filter(FastPathClassLoadingTest::isLiquibase).limit(10).toList());
+    for (Path log : List.of(fullLog, fastLog)) {
+      List<String> heavy = Files.readAllLines(log).stream()
+          .filter(line -> line.contains(" com.fasterxml.jackson.databind.ObjectMapper ")
+              || line.contains(" org.apache.logging.log4j."))
+          .limit(10).toList();
+      assertEquals(List.of(), heavy, "loaded by " + log.getFileName());
+    }
   }
 
   private static long liquibaseClasses(Path log) throws Exception {

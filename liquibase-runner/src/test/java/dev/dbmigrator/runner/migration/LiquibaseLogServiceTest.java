@@ -59,7 +59,7 @@ class LiquibaseLogServiceTest {
         liquibase.executor.jvm.JdbcExecutor.class));
   }
 
-  /** The JSON lines written to stderr while {@code work} runs (the test Log4j configuration follows System.err). */
+  /** The JSON lines written to stderr while {@code work} runs (the JSON log writes to System.err as it is at each event). */
   private static List<JsonNode> captured(Runnable work) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream original = System.err;
