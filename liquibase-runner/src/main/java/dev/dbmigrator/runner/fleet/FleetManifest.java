@@ -1,9 +1,9 @@
 package dev.dbmigrator.runner.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dbmigrator.runner.database.DatabaseConnector;
 import dev.dbmigrator.runner.result.Reason;
+import dev.dbmigrator.runner.json.JsonTrees;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  * misspelt {@code schema} cannot silently migrate the default schema instead.
  */
 public final class FleetManifest {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> KEYS = Set.of("id", "secretArn", "databaseName", "schema");
   private static final Pattern SECRET_ARN =
       Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+");
@@ -36,7 +35,7 @@ public final class FleetManifest {
   public static FleetManifest parse(String json) throws ManifestException {
     JsonNode root;
     try {
-      root = json == null ? null : MAPPER.readTree(json);
+      root = json == null ? null : JsonTrees.read(json);
     } catch (IOException e) {
       // Jackson's message quotes the input; the location is enough.
       throw invalid("it is not JSON (" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException p
