@@ -78,9 +78,9 @@ function headline(format: string, b: Json): Section {
     ],
     after: [
       `M3 is invocations 2–11 of one JVM (WarmHarness): ${warmNote}. The runner keeps the changelog folder's checksum `
-        + 'for the JVM\'s life only when Java reports the folder\'s file store read-only; on a writable folder it hashes '
-        + 'every file on every run. The read-only bind mount variant shows that Java reports a bind mount\'s parent file '
-        + 'system, not the mount\'s own read-only flag, so the runner hashes there on every run too. Its first invocation took '
+        + 'for the JVM\'s life only when the folder is read-only (its file store, or its own mount\'s flags in '
+        + '/proc/self/mountinfo, as for a read-only bind mount); on a writable folder it hashes every file on every run, '
+        + 'which the read-only variant leaves out. Its first invocation took '
         + `${msv(m3.first_invocation_ms)} with the fast path on and ${msv(m3.before.first_invocation_ms)} off, after `
         + `${msv(m3.jvm_to_main_ms)} of JVM start and ${msv(m3.init_ms)} building the runner.`,
     ],

@@ -18,8 +18,8 @@ export interface WarmOptions {
   readonly phases?: number;
   /**
    * Run the harness in a mount namespace of its own where the changelog folder is a read-only bind mount, to see
-   * whether the runner then keeps the folder's checksum for the JVM's life (it does so only when Java's
-   * FileStore.isReadOnly says so). Needs root (or unprivileged user namespaces); see {@link canMountReadOnly}.
+   * the runner keep the folder's checksum for the JVM's life, as on Lambda's read-only /var/task. Needs root (or
+   * unprivileged user namespaces); see {@link canMountReadOnly}.
    */
   readonly readOnlyChangelog?: boolean;
 }

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * One log event as one line of JSON, newline included:
- * {@code {"timestamp":…,"level":…,"logger":…,"message":…}}, then the MDC's entries (the Lambda request id, when the
+ * {@code {"timestamp":…,"level":…,"logger":…,"service":…,"message":…}} ({@code service} only when the function
+ * names one), then the MDC's entries (the Lambda request id, when the
  * handler set it), then {@code "error":{"type","message","stack"}} when a throwable came with the event.
  * Every value is a JSON string, escaped by Jackson's encoder.
  */
@@ -17,13 +18,16 @@ final class JsonLogLine {
 
   private JsonLogLine() {}
 
-  static String format(Instant time, String level, String logger, String message, Map<String, String> mdc,
-      Throwable error) {
+  static String format(Instant time, String level, String logger, String service, String message,
+      Map<String, String> mdc, Throwable error) {
     StringBuilder line = new StringBuilder(160 + (message == null ? 0 : message.length()));
     line.append('{');
     field(line, "timestamp", time.toString()).append(',');
     field(line, "level", level).append(',');
     field(line, "logger", logger).append(',');
+    if (service != null) {
+      field(line, "service", service).append(',');
+    }
     field(line, "message", message);
     if (mdc != null) {
       for (Map.Entry<String, String> entry : mdc.entrySet()) {

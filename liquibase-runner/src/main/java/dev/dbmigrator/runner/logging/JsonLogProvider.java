@@ -17,13 +17,16 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * back end is small: levels per logger prefix, set once from the environment, and a JSON line per event.
  */
 public final class JsonLogProvider implements SLF4JServiceProvider {
+  /** The function's service name, set by the construct, as Powertools names it in every language. */
+  static final String SERVICE_ENV = "POWERTOOLS_SERVICE_NAME";
+
   private JsonLoggers loggers;
   private final IMarkerFactory markers = new BasicMarkerFactory();
   private final MDCAdapter mdc = new BasicMDCAdapter();
 
   @Override
   public void initialize() {
-    loggers = new JsonLoggers(LogLevels.fromEnvironment(System.getenv()), mdc);
+    loggers = new JsonLoggers(LogLevels.fromEnvironment(System.getenv()), System.getenv(SERVICE_ENV), mdc);
   }
 
   @Override

@@ -13,11 +13,13 @@ final class JsonLogger extends LegacyAbstractLogger {
   private static final long serialVersionUID = 1L;
 
   private final int threshold;
+  private final String service;
   private final transient MDCAdapter mdc;
 
-  JsonLogger(String name, int threshold, MDCAdapter mdc) {
+  JsonLogger(String name, int threshold, String service, MDCAdapter mdc) {
     this.name = name;
     this.threshold = threshold;
+    this.service = service;
     this.mdc = mdc;
   }
 
@@ -60,8 +62,8 @@ final class JsonLogger extends LegacyAbstractLogger {
       Throwable throwable) {
     String message = arguments == null || arguments.length == 0 ? pattern
         : MessageFormatter.basicArrayFormat(pattern, arguments);
-    String line = JsonLogLine.format(Instant.now(), level.name(), name, message, mdc.getCopyOfContextMap(),
-        throwable);
+    String line = JsonLogLine.format(Instant.now(), level.name(), name, service, message,
+        mdc.getCopyOfContextMap(), throwable);
     // System.err as it is now, not as it was at start: tests and the Lambda runtime both replace it.
     PrintStream err = System.err;
     err.print(line);

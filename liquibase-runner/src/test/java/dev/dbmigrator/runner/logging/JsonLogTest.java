@@ -34,7 +34,7 @@ class JsonLogTest {
   @Test
   void anEventIsOneLineOfJsonWithItsFieldsTheMdcAndTheError() throws Exception {
     String line = JsonLogLine.format(Instant.parse("2026-11-29T10:00:00.123Z"), "ERROR", "dev.dbmigrator.X",
-        "a \"quoted\"\nmessage\tü\u0001", Map.of("function_request_id", "req-1"),
+        "db-migrator", "a \"quoted\"\nmessage\tü\u0001", Map.of("function_request_id", "req-1"),
         new IllegalStateException("why \"not\""));
 
     assertTrue(line.endsWith("}\n") && line.indexOf('\n') == line.length() - 1, "one line: " + line);
@@ -42,6 +42,7 @@ class JsonLogTest {
     assertEquals("2026-11-29T10:00:00.123Z", json.get("timestamp").asText());
     assertEquals("ERROR", json.get("level").asText());
     assertEquals("dev.dbmigrator.X", json.get("logger").asText());
+    assertEquals("db-migrator", json.get("service").asText());
     assertEquals("a \"quoted\"\nmessage\tü\u0001", json.get("message").asText());
     assertEquals("req-1", json.get("function_request_id").asText());
     assertEquals("java.lang.IllegalStateException", json.get("error").get("type").asText());
@@ -51,7 +52,7 @@ class JsonLogTest {
 
   @Test
   void messagesAreFormattedAndALastThrowableArgumentBecomesTheError() throws Exception {
-    JsonLogger log = new JsonLogger("dev.dbmigrator.Y", Level.INFO.toInt(), new BasicMDCAdapter());
+    JsonLogger log = new JsonLogger("dev.dbmigrator.Y", Level.INFO.toInt(), null, new BasicMDCAdapter());
 
     List<JsonNode> lines = captured(() -> {
       log.info("run {} finished in {} ms", "r-1", 42);
@@ -62,6 +63,7 @@ class JsonLogTest {
     assertEquals(2, lines.size(), lines.toString());
     assertEquals("run r-1 finished in 42 ms", lines.get(0).get("message").asText());
     assertFalse(lines.get(0).has("error"));
+    assertFalse(lines.get(0).has("service"), "no service field when the function names none");
     assertEquals("failed: x", lines.get(1).get("message").asText());
     assertEquals("boom", lines.get(1).get("error").get("message").asText());
   }
