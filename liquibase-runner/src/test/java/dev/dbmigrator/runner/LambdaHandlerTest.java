@@ -10,6 +10,7 @@ import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmigrator.runner.support.JsonLogCapture;
 import dev.dbmigrator.runner.support.RepoPaths;
 import dev.dbmigrator.runner.support.ResultSchema;
 import dev.dbmigrator.runner.support.RunnerFixture;
@@ -128,22 +129,9 @@ class LambdaHandlerTest {
         org.mockito.Mockito.mock(com.amazonaws.services.lambda.runtime.Context.class);
     when(context.getAwsRequestId()).thenReturn("req-7");
     when(context.getRemainingTimeInMillis()).thenReturn(600_000);
-    ByteArrayOutputStream logs = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
-    try {
-      String event = Files.readString(RepoPaths.fixture("stack-update-complete.captured.json"));
-      handler().handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-          new ByteArrayOutputStream(), context);
-    } finally {
-      System.setErr(original);
-    }
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : logs.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (line.startsWith("{")) {
-        lines.add(new ObjectMapper().readTree(line));
-      }
-    }
+    String event = Files.readString(RepoPaths.fixture("stack-update-complete.captured.json"));
+    List<JsonNode> lines = JsonLogCapture.lines(() -> handler().handleRequest(
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), context));
     assertTrue(lines.size() >= 2, "the run logged: " + lines);
     lines.forEach(line -> assertEquals("req-7", line.path("function_request_id").asText(), line.toString()));
     assertEquals(null, org.slf4j.MDC.get(LambdaHandler.REQUEST_ID), "nothing of the invocation outlives it");

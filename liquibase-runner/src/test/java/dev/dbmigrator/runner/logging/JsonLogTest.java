@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.dbmigrator.runner.support.JsonLogCapture;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.slf4j.event.Level;
@@ -54,7 +50,7 @@ class JsonLogTest {
   void messagesAreFormattedAndALastThrowableArgumentBecomesTheError() throws Exception {
     JsonLogger log = new JsonLogger("dev.dbmigrator.Y", Level.INFO.toInt(), null, new BasicMDCAdapter());
 
-    List<JsonNode> lines = captured(() -> {
+    List<JsonNode> lines = JsonLogCapture.lines(() -> {
       log.info("run {} finished in {} ms", "r-1", 42);
       log.warn("failed: {}", "x", new RuntimeException("boom"));
       log.debug("below the threshold");
@@ -96,31 +92,12 @@ class JsonLogTest {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
 
-    List<JsonNode> lines = captured(() ->
+    List<JsonNode> lines = JsonLogCapture.lines(() ->
         java.util.logging.Logger.getLogger("org.postgresql.Driver").warning("connection lost"));
 
     assertEquals(1, lines.size(), lines.toString());
     assertEquals("WARN", lines.get(0).get("level").asText());
     assertEquals("org.postgresql.Driver", lines.get(0).get("logger").asText());
     assertEquals("connection lost", lines.get(0).get("message").asText());
-  }
-
-  /** The JSON lines written to stderr while {@code work} runs. */
-  private static List<JsonNode> captured(Runnable work) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      work.run();
-    } finally {
-      System.setErr(original);
-    }
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (line.startsWith("{")) {
-        lines.add(JSON.readTree(line));
-      }
-    }
-    return lines;
   }
 }

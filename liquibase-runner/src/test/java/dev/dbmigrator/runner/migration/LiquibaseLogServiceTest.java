@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dbmigrator.runner.support.JsonLogCapture;
 import dev.dbmigrator.runner.support.RepoPaths;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import liquibase.Scope;
 import liquibase.changelog.ChangeSet;
@@ -21,8 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** Liquibase's messages reach the structured JSON log directly, at the level the JUL bridge gave them. */
 class LiquibaseLogServiceTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Test
   void everyLiquibaseScopeOfTheRunnerLogsThroughIt() throws Exception {
     LogService service = Scope.child(LiquibaseMigration.scopeValues(new ChangelogFolder(RepoPaths.changelog())),
@@ -35,7 +29,7 @@ class LiquibaseLogServiceTest {
   void messagesKeepTheirLevelAndTextAndFollowTheLiquibaseLevel() throws Exception {
     Logger log = LiquibaseLogService.INSTANCE.getLog(ChangeSet.class);
 
-    List<JsonNode> lines = captured(() -> {
+    List<JsonNode> lines = JsonLogCapture.lines(() -> {
       log.info("ChangeSet a::{}::b ran successfully in 3ms");
       log.severe("a failure", new IllegalStateException("why"));
       log.warning("a warning");
@@ -57,24 +51,5 @@ class LiquibaseLogServiceTest {
         LiquibaseLogService.INSTANCE.getLog(ChangeSet.class));
     assertFalse(LiquibaseLogService.INSTANCE.getLog(ChangeSet.class) == LiquibaseLogService.INSTANCE.getLog(
         liquibase.executor.jvm.JdbcExecutor.class));
-  }
-
-  /** The JSON lines written to stderr while {@code work} runs (the JSON log writes to System.err as it is at each event). */
-  private static List<JsonNode> captured(Runnable work) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      work.run();
-    } finally {
-      System.setErr(original);
-    }
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (line.startsWith("{")) {
-        lines.add(JSON.readTree(line));
-      }
-    }
-    return lines;
   }
 }
