@@ -1,4 +1,7 @@
 import dev.dbmigrator.runner.database.DatabaseConnector;
+import dev.dbmigrator.runner.fastpath.ChangelogChecksums;
+import dev.dbmigrator.runner.fastpath.FastPath;
+import dev.dbmigrator.runner.fastpath.FingerprintKey;
 import dev.dbmigrator.runner.migration.ChangelogFolder;
 import dev.dbmigrator.runner.secret.DatabaseSecret;
 import java.nio.file.Path;
@@ -29,7 +32,10 @@ import liquibase.ui.LoggerUIService;
  * Times, in an already warm JVM, the parts of a no-op invocation that a runner change could remove: parsing the
  * changelog (removed by caching it across invocations), computing every changeset's checksum, the second
  * listUnrunChangeSets the runner makes after a successful update to fill in `pending`, the runner's own sha256
- * over the changelog folder, and opening a connection. Each is the median of k repetitions after two unmeasured.
+ * over the changelog folder, and opening a connection. And the two parts of a warm no-op on the fast path that no
+ * runner change removes, since nothing carries a connection across invocations: opening the connection, and the
+ * fingerprint query on that new connection (a fresh PostgreSQL backend). Each is the median of k repetitions after
+ * two unmeasured.
  */
 final class PhaseProbe {
   private static final String MASTER = "db.changelog-master.yaml";
@@ -47,6 +53,9 @@ final class PhaseProbe {
     Map<String, Object> scope = Map.of(Scope.Attr.resourceAccessor.name(), accessor,
         "liquibase.analytics.enabled", false, Scope.Attr.ui.name(), new LoggerUIService());
     Map<String, List<Double>> times = new LinkedHashMap<>();
+    FastPath fastPath = new FastPath(true, new ChangelogChecksums());
+    ChangelogFolder folder = new ChangelogFolder(changelogDir);
+    FingerprintKey key = fastPath.key(folder, fastPath.checksum(folder), null, null, Map.of());
     Scope.child(scope, () -> {
       try (Connection connection = connector.connect(secret)) {
         Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
@@ -65,6 +74,14 @@ final class PhaseProbe {
           time(times, keep, "listUnrunChangeSets", () -> liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()));
           time(times, keep, "folderSha256", () -> new ChangelogFolder(changelogDir).checksum());
           time(times, keep, "connectAndClose", () -> connector.connect(secret).close());
+          try (Connection fresh = connector.connect(secret)) {
+            time(times, keep, "fastPathQueryOnANewConnection", () -> {
+              // A key that did not match could let the database skip the history digest: only a match counts.
+              if (fastPath.upToDate(fresh, key) == null) {
+                throw new IllegalStateException("the fingerprint did not match: the probe's key is not the runner's");
+              }
+            });
+          }
         }
       }
     });

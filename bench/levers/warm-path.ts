@@ -32,7 +32,7 @@ export async function warmPhasesLever(head: HeadState, log: Log): Promise<LeverR
       line('skip listUnrunChangeSets after success', plain, ['listUnrunChangeSets']),
       line('both', plain, ['parseChangelog', 'listUnrunChangeSets']),
     ],
-    note: `Phases (ms, warm, as built): ${JSON.stringify(plain.phasesMs)}.`,
+    note: `Phases (ms, warm, as built; the last two are the fast path's own): ${JSON.stringify(plain.phasesMs)}.`,
   };
 }
 
