@@ -150,6 +150,17 @@ async function runTargetsCommand(env: ActionEnv, options: LocalOptions): Promise
     targets: options.targets as string,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     changelogDir,
+    ...selectionAndLocks(options),
+    dryRun: options.dryRun === true,
+    fastPath: options.fastPath !== false,
+    sslMode: options.sslMode,
+    verbose: options.verbose === true,
+  });
+}
+
+/** What to run and how long to wait for locks: the same flags for one database and for --targets. */
+function selectionAndLocks(options: LocalOptions) {
+  return {
     selection: {
       changelogFile: options.changelogFile,
       contexts: options.contexts,
@@ -161,11 +172,7 @@ async function runTargetsCommand(env: ActionEnv, options: LocalOptions): Promise
       statementTimeoutSeconds: options.statementTimeout,
       lockRetryBudgetSeconds: options.lockRetryBudget,
     },
-    dryRun: options.dryRun === true,
-    fastPath: options.fastPath !== false,
-    sslMode: options.sslMode,
-    verbose: options.verbose === true,
-  });
+  };
 }
 
 function embeddedSecret(pg: LocalPostgres): DatabaseSecret {
@@ -189,17 +196,7 @@ async function runAndReport(
     secret,
     sslMode,
     changelogDir,
-    selection: {
-      changelogFile: options.changelogFile,
-      contexts: options.contexts,
-      labels: options.labels,
-      parameters: options.parameter,
-    },
-    locks: {
-      lockTimeoutSeconds: options.lockTimeout,
-      statementTimeoutSeconds: options.statementTimeout,
-      lockRetryBudgetSeconds: options.lockRetryBudget,
-    },
+    ...selectionAndLocks(options),
     resultFile,
     dryRun: options.dryRun === true,
     markApplied: options.markApplied ? { upTo: options.toChangeset } : undefined,

@@ -42,10 +42,13 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-/** Starts a moto server of this test file's own, on a free loopback port. */
-export async function startMoto(): Promise<Moto> {
+/**
+ * Starts a moto server of this test file's own, on a free loopback port: `server` is a Python script that prints its
+ * port on its first line of stdout and stops when its stdin closes (default: the plain moto server beside this file).
+ */
+export async function startMoto(server: string = join(__dirname, 'moto_server.py')): Promise<Moto> {
   ensureVenv();
-  const child: ChildProcessWithoutNullStreams = spawn(python, [join(__dirname, 'moto_server.py')], {
+  const child: ChildProcessWithoutNullStreams = spawn(python, [server], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];

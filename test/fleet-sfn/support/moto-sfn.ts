@@ -1,17 +1,14 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ensureVenv } from '../../cli/support/moto';
+import { startMoto } from '../../cli/support/moto';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
-const python = join(__dirname, '..', '..', '..', '.venv', 'bin', 'python');
 
 export interface MotoSfn {
   readonly endpoint: string;
@@ -43,22 +40,8 @@ async function motoApi(endpoint: string, path: string, body: unknown): Promise<v
  * interpreter) and Lambda answering from queued responses instead of running code (`lambda.use_docker: false`).
  */
 export async function startMotoSfn(): Promise<MotoSfn> {
-  ensureVenv();
-  const child: ChildProcessWithoutNullStreams = spawn(python, [join(__dirname, 'moto_sfn_server.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr }).on('line', (line) => {
-    stderr.push(line);
-    if (stderr.length > 40) stderr.shift();
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`moto did not start in 60 s:\n${stderr.join('\n')}`)), 60_000);
-    child.once('exit', (code) => reject(new Error(`moto exited (${code}) before it was ready:\n${stderr.join('\n')}`)));
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(Number(line.trim()));
-    });
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const moto = await startMoto(join(__dirname, 'moto_sfn_server.py'));
+  const { endpoint } = moto;
   await motoApi(endpoint, '/moto-api/config', { stepfunctions: { execute_state_machine: true }, lambda: { use_docker: false } });
   return {
     endpoint,
@@ -69,16 +52,7 @@ export async function startMotoSfn(): Promise<MotoSfn> {
         region: REGION,
         results: results.map((r) => JSON.stringify(r)),
       }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.stdin.end();
-      }),
+    stop: () => moto.stop(),
   };
 }
 
